@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/** The companion's command line: one subcommand per file under cli/. */
+import { Command } from 'commander';
+
+const program = new Command()
+  .name('diffusion-brush')
+  .description('Diffusion Brush companion: runs Stable Diffusion ONNX models locally for the Photoshop panel.')
+  .showHelpAfterError();
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});
