@@ -76,3 +76,15 @@ function rotl(x: number, k: number): number {
 export function gaussianNoise(dims: readonly number[], seed: number): Tensor {
   return { data: new GaussianRandom(seed).fill(new Float32Array(elementCount(dims))), dims: [...dims] };
 }
+
+/**
+ * A seed for an independent stream derived from `seed`: stream k of seed s never equals stream k of
+ * another seed or another stream of s (up to hash collisions), and stays a valid seed.
+ */
+export function deriveSeed(seed: number, stream: number): number {
+  let h = Math.imul((seed >>> 0) ^ 0x2545f491, 0x9e3779b1) ^ Math.imul(Math.floor(seed / 2 ** 32) + 1, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) ^ Math.imul(stream + 0x632be5ab, 0x297a2d39);
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  const low = (h ^ (h >>> 15)) >>> 0;
+  return low + 2 ** 32 * ((Math.imul(low, 0x27d4eb2d) ^ stream) & 0x1fffff);
+}

@@ -1,0 +1,65 @@
+/**
+ * The reverse-diffusion loop shared by generation and the brush: from step `fromStep` to `toStep`
+ * (indices into the scheduler's timesteps), with guidance, per-step seeded noise for stochastic
+ * schedulers, cancellation and progress once per step.
+ */
+import type { JobContext, RgbaImage } from '../jobs';
+import type { Unet } from '../model/components';
+import type { Scheduler } from '../schedulers/scheduler';
+import type { Tensor } from '../tensor';
+import { concatBatch } from '../tensor';
+import { deriveSeed, gaussianNoise } from '../random';
+import { BatchConditioning, predictGuidedNoise } from './guidance';
+
+export interface DenoiseOptions {
+  unet: Unet;
+  scheduler: Scheduler;
+  conditioning: BatchConditioning;
+  guidance: number;
+  /** One seed per batch row; step i of row b draws its noise from deriveSeed(seed_b, i). */
+  noiseSeeds: readonly number[];
+  ctx: JobContext;
+  /** Preview the current x0 prediction every this many steps (0 or absent: never). */
+  previewEvery?: number;
+  preview?: (predOriginalSample: Tensor) => RgbaImage;
+  /**
+   * Called after step i produced Z_{i+1}; may return replacement latents (the brush merges and injects
+   * here). The loop continues from what it returns.
+   */
+  afterStep?: (stepIndex: number, latents: Tensor) => Tensor | void;
+}
+
+/** Runs steps fromStep .. toStep-1 on `latents` (Z_fromStep) and returns Z_toStep. */
+export async function denoise(latents: Tensor, fromStep: number, toStep: number, options: DenoiseOptions): Promise<Tensor> {
+  const { unet, scheduler, ctx } = options;
+  const total = scheduler.timesteps.length;
+  if (fromStep < 0 || toStep > total || fromStep > toStep) {
+    throw new RangeError(`Cannot denoise from step ${fromStep} to ${toStep} of a ${total}-step schedule.`);
+  }
+  if (options.noiseSeeds.length !== latents.dims[0]) {
+    throw new Error(`${options.noiseSeeds.length} noise seeds for a batch of ${latents.dims[0]} latents.`);
+  }
+  let sample = latents;
+  for (let i = fromStep; i < toStep; i++) {
+    ctx.throwIfCancelled();
+    const modelInput = scheduler.scaleModelInput(sample, i);
+    const noisePrediction = await predictGuidedNoise(unet, modelInput, scheduler.timesteps[i], options.conditioning, options.guidance);
+    const noise = scheduler.isStochastic ? stepNoise(options.noiseSeeds, i, sample.dims) : undefined;
+    const { prevSample, predOriginalSample } = scheduler.step(noisePrediction, i, sample, { noise });
+    sample = options.afterStep?.(i, prevSample) ?? prevSample;
+    const wantsPreview = options.preview && options.previewEvery && ((i + 1) % options.previewEvery === 0 || i + 1 === toStep);
+    ctx.progress({
+      phase: 'denoise',
+      step: i + 1,
+      total,
+      preview: wantsPreview ? options.preview!(predOriginalSample) : undefined,
+    });
+  }
+  return sample;
+}
+
+/** The noise a stochastic scheduler draws at step i: one independent seeded stream per batch row. */
+export function stepNoise(seeds: readonly number[], stepIndex: number, dims: readonly number[]): Tensor {
+  const rowDims = [1, ...dims.slice(1)];
+  return concatBatch(seeds.map((seed) => gaussianNoise(rowDims, deriveSeed(seed, stepIndex))));
+}
