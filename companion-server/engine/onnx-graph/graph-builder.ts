@@ -57,6 +57,8 @@ export class GraphBuilder {
   private readonly outputs: onnx.IValueInfoProto[] = [];
   private readonly initializers: Initializer[] = [];
   private readonly usedNames = new Set<string>();
+  /** Small constants by content, so repeated layers share one shape or scale tensor. */
+  private readonly constants = new Map<string, string>();
 
   constructor(readonly name: string, readonly opset = 17) {}
 
@@ -93,14 +95,25 @@ export class GraphBuilder {
     return name;
   }
 
-  /** A float32 constant with a generated name. */
+  /** A float32 constant with a generated name; equal constants with the same prefix are shared. */
   floats(prefix: string, dims: readonly number[], values: Float32Array | readonly number[]): string {
-    return this.initializer(this.uniqueName(prefix), 'float32', dims, Float32Array.from(values));
+    return this.constant(prefix, 'float32', dims, Float32Array.from(values));
   }
 
-  /** A 1-D int64 constant, as Reshape, Slice and friends take for shapes and axes. */
+  /** A 1-D int64 constant, as Reshape, Slice and friends take for shapes and axes; shared like floats. */
   int64s(prefix: string, values: readonly number[]): string {
-    return this.initializer(this.uniqueName(prefix), 'int64', [values.length], BigInt64Array.from(values.map(BigInt)));
+    return this.constant(prefix, 'int64', [values.length], BigInt64Array.from(values.map(BigInt)));
+  }
+
+  private constant(prefix: string, type: ElementType, dims: readonly number[], data: Float32Array | BigInt64Array): string {
+    const key = `${prefix}|${type}|${dims.join(',')}|${data.join(',')}`;
+    const existing = this.constants.get(key);
+    if (existing) return existing;
+    // uniqueName has claimed the name already, so bypass initializer()'s claim.
+    const name = this.uniqueName(prefix);
+    this.initializers.push({ name, type, dims: [...dims], data });
+    this.constants.set(key, name);
+    return name;
   }
 
   /** Adds a node and returns its single output's name. */
