@@ -4,6 +4,7 @@
  */
 import type { Tensor } from '../tensor';
 import type { SchedulerConfig } from '../schedulers/scheduler';
+import type { ProviderAttempt, RunStats } from '../ort';
 
 export interface TextTokenizer {
   /** The fixed sequence length (77 for CLIP). */
@@ -38,6 +39,10 @@ export interface StableDiffusionModel {
   readonly directory: string;
   /** The execution provider the sessions run on. */
   readonly provider: string;
+  /** The providers tried before `provider`, and why each was skipped or failed. */
+  readonly providerAttempts: readonly ProviderAttempt[];
+  /** What the folder did not say and was filled in (SD1.x defaults), or how the export differs; each a sentence. */
+  readonly warnings: readonly string[];
   /** Native image size in pixels (unet sample_size * vaeScaleFactor): 512 for SD1.5. */
   readonly nativeSize: number;
   readonly vaeScaleFactor: number;
@@ -49,5 +54,7 @@ export interface StableDiffusionModel {
   /** Absent when the folder has no vae_encoder (then only generated images can be brushed). */
   readonly vaeEncoder?: VaeEncoder;
   readonly vaeDecoder: VaeDecoder;
+  /** Time spent inside onnxruntime's session.run, summed over all components (for benchmarks). */
+  onnxRunStats(): RunStats;
   release(): Promise<void>;
 }
