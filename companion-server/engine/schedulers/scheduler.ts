@@ -32,6 +32,20 @@ export interface SchedulerConfig {
   [key: string]: unknown;
 }
 
+/**
+ * How much of the clean sample and of the noise a scheduler's sample holds at one step:
+ * sample = signalScale * x_0 + noiseScale * eps, with eps ~ N(0, I).
+ *
+ * Variance-preserving schedulers (DDIM, DPM++ 2M, LCM) have signalScale = sqrt(alphaCumprod) and
+ * noiseScale = sqrt(1 - alphaCumprod); Euler-type ones keep x_0 unscaled (signalScale = 1,
+ * noiseScale = sigma). Either way alphaCumprod = signal^2 / (signal^2 + noise^2) and
+ * sigma = noiseScale / signalScale.
+ */
+export interface NoiseLevel {
+  readonly signalScale: number;
+  readonly noiseScale: number;
+}
+
 export interface StepOptions {
   /** N(0, I) noise of the sample's shape; required by stochastic steps (DDIM eta > 0, Euler ancestral, LCM). */
   noise?: Tensor;
@@ -68,6 +82,11 @@ export interface Scheduler {
   step(modelOutput: Tensor, stepIndex: number, sample: Tensor, options?: StepOptions): StepOutput;
   /** Forward-noises a clean sample to the noise level of step `stepIndex` (before that step runs). */
   addNoise(originalSample: Tensor, noise: Tensor, stepIndex: number): Tensor;
+  /**
+   * The noise level of the sample that step `stepIndex` takes as input; `stepIndex` may equal
+   * timesteps.length, the level the last step lands on (0 noise for most configs).
+   */
+  noiseLevel(stepIndex: number): NoiseLevel;
   /** Clears multistep history. */
   reset(): void;
 }
