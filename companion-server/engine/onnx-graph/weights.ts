@@ -11,7 +11,7 @@ export type WeightSource = (name: string, shape: readonly number[]) => Float32Ar
 /**
  * Random weights with an init that keeps activations O(1) through any depth of these networks:
  * - rank-1 ".weight" tensors are norm scales: ones; every ".bias" is zero (norms start as identities);
- * - embedding tables are N(0, 1): they only ever enter through a LayerNorm;
+ * - embedding tables ("...embedding.weight") are N(0, 1): they only ever enter through a LayerNorm;
  * - every other matrix or kernel is N(0, (gain^2) / fan_in), fan_in = product of all but the first dim.
  *   `gain` compensates for the SiLU/GELU in front of most layers, which shrinks the second moment of a
  *   unit Gaussian to about 0.35 (so the default is near 1 / sqrt(0.35)).
@@ -23,7 +23,7 @@ export function seededWeightSource(seed: number, gain = DEFAULT_GAIN): WeightSou
     const data = new Float32Array(shape.reduce((n, d) => n * d, 1));
     if (name.endsWith('.bias')) return data;
     if (shape.length === 1) return data.fill(1);
-    const std = name.includes('embedding') ? 1 : gain / Math.sqrt(data.length / shape[0]);
+    const std = name.endsWith('embedding.weight') ? 1 : gain / Math.sqrt(data.length / shape[0]);
     const random = new GaussianRandom(tensorSeed(seed, name));
     for (let i = 0; i < data.length; i++) data[i] = random.nextGaussian() * std;
     return data;
