@@ -1,0 +1,57 @@
+/** Reference values ported from diffusers' tests/schedulers/test_scheduler_dpm_multi.py. */
+import { createScheduler } from '../../../companion-server/engine/schedulers';
+import type { SchedulerConfig } from '../../../companion-server/engine/schedulers';
+import type { Tensor } from '../../../companion-server/engine/tensor';
+import { absSumAndMean, dummyModel, dummyNoiseDeter, dummySampleDeter, expectWithin } from '../../support/diffusers-dummies';
+
+const TEST_CONFIG = {
+  num_train_timesteps: 1000,
+  beta_start: 0.0001,
+  beta_end: 0.02,
+  beta_schedule: 'linear',
+  solver_order: 2,
+  prediction_type: 'epsilon',
+  thresholding: false,
+  sample_max_value: 1.0,
+  algorithm_type: 'dpmsolver++',
+  solver_type: 'midpoint',
+  lower_order_final: false,
+  euler_at_final: false,
+  lambda_min_clipped: -Infinity,
+  variance_type: null,
+  final_sigmas_type: 'sigma_min',
+} as const;
+
+/** diffusers' DPMSolverMultistepSchedulerTest.full_loop, 10 steps, from step `start` (after add_noise when start > 0). */
+function fullLoop(overrides: SchedulerConfig = {}, start = 0): Tensor {
+  const scheduler = createScheduler('dpm++2m', { ...TEST_CONFIG, ...overrides });
+  scheduler.setTimesteps(10);
+  let sample = dummySampleDeter();
+  if (start > 0) sample = scheduler.addNoise(sample, dummyNoiseDeter(), start);
+  for (let i = start; i < scheduler.timesteps.length; i++) {
+    sample = scheduler.step(dummyModel(sample, scheduler.timesteps[i]), i, sample).prevSample;
+  }
+  return sample;
+}
+
+describe('DPM++ 2M matches diffusers', () => {
+  it.each([
+    ['the default config (test_full_loop_no_noise)', {}, 0.3301],
+    ['v_prediction (test_full_loop_with_v_prediction)', { prediction_type: 'v_prediction' }, 0.2251],
+    ['Karras sigmas and v_prediction (test_full_loop_with_karras_and_v_prediction)', { prediction_type: 'v_prediction', use_karras_sigmas: true }, 0.2096],
+  ] as const)('in a full loop with %s', (_name, overrides, mean) => {
+    expectWithin(absSumAndMean(fullLoop(overrides)).mean, mean, 1e-3);
+  });
+
+  it('in a loop from step 5 after add_noise, starting first-order (test_full_loop_with_noise)', () => {
+    const result = absSumAndMean(fullLoop({}, 5));
+    expectWithin(result.sum, 318.4111, 1e-2);
+    expectWithin(result.mean, 0.4146, 1e-3);
+  });
+
+  it('schedules as many timesteps as asked for, even all training steps (test_duplicated_timesteps)', () => {
+    const scheduler = createScheduler('dpm++2m', TEST_CONFIG);
+    scheduler.setTimesteps(1000);
+    expect(scheduler.timesteps).toHaveLength(1000);
+  });
+});
