@@ -77,7 +77,7 @@ export class ModelSession {
         attempts.push({
           provider,
           outcome: 'skipped',
-          reason: `not in this onnxruntime-node build (it has ${[...available].join(', ')}). ${PROVIDER_HINTS[provider] ?? ''}`.trim(),
+          reason: withHint(`not in this onnxruntime-node build (it has ${[...available].join(', ')})`, provider),
         });
         continue;
       }
@@ -85,7 +85,7 @@ export class ModelSession {
         const session = await ort.InferenceSession.create(path, sessionOptions(provider, options));
         return new ModelSession(path, session, provider, attempts, valueInfos(session.inputMetadata), valueInfos(session.outputMetadata));
       } catch (error) {
-        attempts.push({ provider, outcome: 'failed', reason: `${firstLine(error)} ${PROVIDER_HINTS[provider] ?? ''}`.trim() });
+        attempts.push({ provider, outcome: 'failed', reason: withHint(firstLine(error), provider) });
       }
     }
     const cpu = attempts.find((attempt) => attempt.provider === 'cpu' && attempt.outcome === 'failed');
@@ -239,6 +239,11 @@ export function describeValue(value: ValueInfo): string {
 
 export function describeAttempts(attempts: readonly ProviderAttempt[]): string {
   return attempts.map((attempt) => `  ${attempt.provider}: ${attempt.outcome}, ${attempt.reason}`).join('\n');
+}
+
+function withHint(reason: string, provider: string): string {
+  const hint = PROVIDER_HINTS[provider];
+  return hint ? `${reason} (${hint})` : reason;
 }
 
 function firstLine(error: unknown): string {

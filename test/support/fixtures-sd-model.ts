@@ -4,7 +4,7 @@
  * compute the expected outputs by hand:
  *   text_encoder: last_hidden_state[b, i, :] = embedding row input_ids[b, i], row k = [k, k+0.5, ...]
  *   unet:         out_sample = 0.5 * sample + 0.001 * timestep + mean(encoder_hidden_states[b])
- *   vae_decoder:  sample = latent channels 0..2, each cell tiled to an 8x8 block
+ *   vae_decoder:  sample = latent channels 0..2, each cell repeated over an 8x8 block
  *   vae_encoder:  the 8x8 average of each image channel c gives latent channels [c0, c1, c2, c0]
  *                 (optimum: latent_parameters = those 4 then 4 "logvar" channels; old script: latent_sample).
  */
@@ -19,7 +19,7 @@ export type FixtureLayout = 'optimum' | 'diffusers-script' | 'olive-fp16';
 export interface FixtureModelOptions {
   layout: FixtureLayout;
   /** How the UNet declares its timestep: optimum uses a scalar or [batch], the old script [batch], Olive [1]. */
-  timestepShape?: 'scalar' | 'batch' | 'one';
+  timestepShape?: 'scalar' | 'batch' | 'one' | 'column';
   timestepType?: ElementType;
   /** Per-component config.json files (optimum and Olive write them; the old script does not). */
   configs?: boolean;
@@ -31,8 +31,6 @@ export interface FixtureModelOptions {
   padToken?: string;
   /** Replace one input declaration: (component, input name) -> element type. */
   inputTypeOverride?: { component: 'text_encoder' | 'unet' | 'vae_decoder'; input: string; type: ElementType };
-  /** Declare the UNet sample with this rank instead of 4 (to test shape checks). */
-  unetSampleRank?: number;
 }
 
 export const FIXTURE_HIDDEN = 8;
@@ -120,16 +118,16 @@ function textEncoder(idsType: ElementType, float: ElementType): GraphBuilder {
   const vocabSize = Object.keys(FIXTURE_VOCAB).length;
   const table = Float32Array.from({ length: vocabSize * FIXTURE_HIDDEN }, (_, i) => Math.floor(i / FIXTURE_HIDDEN) + 0.5 * (i % FIXTURE_HIDDEN));
   const embedding = g.initializer('embeddings', 'float32', [vocabSize, FIXTURE_HIDDEN], table);
-  floatOutput(g, 'last_hidden_state', g.node('Gather', [embedding, ids]), float, ['batch', FIXTURE_TEXT_LENGTH, FIXTURE_HIDDEN]);
+  const indices = idsType.startsWith('int') ? ids : g.node('Cast', [ids], { to: attr.int(7) });
+  floatOutput(g, 'last_hidden_state', g.node('Gather', [embedding, indices]), float, ['batch', FIXTURE_TEXT_LENGTH, FIXTURE_HIDDEN]);
   return g;
 }
 
 function unet(settings: FixtureModelOptions & typeof DEFAULTS.optimum, sampleType: ElementType, float: ElementType): GraphBuilder {
   const g = new GraphBuilder('unet');
   const latentDims: Dim[] = ['batch', 4, 'height', 'width'];
-  const sampleDims = settings.unetSampleRank ? latentDims.slice(0, settings.unetSampleRank) : latentDims;
-  const sample = floatInput(g, 'sample', sampleType, sampleDims);
-  const timestepDims: Dim[] = { scalar: [], batch: ['batch'], one: [1] }[settings.timestepShape];
+  const sample = floatInput(g, 'sample', sampleType, latentDims);
+  const timestepDims: Dim[] = { scalar: [], batch: ['batch'], one: [1], column: ['batch', 1] }[settings.timestepShape];
   const timestep = g.input('timestep', settings.timestepType, timestepDims);
   const hidden = floatInput(g, 'encoder_hidden_states', float, ['batch', FIXTURE_TEXT_LENGTH, FIXTURE_HIDDEN]);
   const t = g.node('Reshape', [g.node('Cast', [timestep], { to: attr.int(1) }), g.int64s('per_item', [-1, 1, 1, 1])]);
@@ -157,7 +155,7 @@ function vaeDecoder(latentType: ElementType, float: ElementType): GraphBuilder {
   const g = new GraphBuilder('vae_decoder');
   const latents = floatInput(g, 'latent_sample', latentType, ['batch', 4, 'height', 'width']);
   const rgb = g.node('Slice', [latents, g.int64s('start', [0]), g.int64s('end', [3]), g.int64s('axis', [1])]);
-  const image = g.node('Tile', [rgb, g.int64s('repeats', [1, 1, 8, 8])]);
+  const image = g.node('Resize', [rgb, '', g.floats('scales', [4], [1, 1, 8, 8])], { mode: attr.string('nearest') });
   floatOutput(g, 'sample', image, float, ['batch', 3, 'image_height', 'image_width']);
   return g;
 }
