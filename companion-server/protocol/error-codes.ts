@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   UPLOAD_LIMIT_EXCEEDED: 'The images of the queued jobs exceed the upload limit; wait for jobs to start or send smaller crops.',
   JOB_NOT_FOUND: 'No queued or running job has this id on this connection; it may have finished already.',
   JOB_KIND_UNAVAILABLE: 'The engine cannot run this kind of job yet; update the companion.',
+  JOB_INVALID: 'The engine refused the job\'s parameters; change the parameter named in the message.',
   JOB_FAILED: 'The engine failed to run the job; see the message for the cause.',
   MODEL_NOT_FOUND: 'No model folder with this id; ask for the model list and pick one of its ids.',
   MODEL_BUSY: 'Jobs are queued or running on the current model; wait for them or cancel them before switching.',

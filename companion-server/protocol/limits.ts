@@ -19,7 +19,7 @@ export const MAX_JSON_TEXT_BYTES = 256 * 1024;
 export const MAX_QUEUED_JOBS_PER_CLIENT = 8;
 /** Jobs all connections together may have at once. */
 export const MAX_QUEUED_JOBS_TOTAL = 32;
-/** Image bytes one connection may have uploaded for jobs that have not started yet. */
+/** Image bytes the unfinished jobs of one connection may hold. */
 export const MAX_UPLOAD_BYTES_PER_CLIENT = 512 * 1024 * 1024;
 /** Simultaneous connections. */
 export const MAX_CONNECTIONS = 16;
