@@ -31,11 +31,15 @@ export interface CreateSchedulerOptions {
 }
 
 /**
- * A scheduler of `kind` configured by `config` (scheduler_config.json of any diffusers scheduler class:
- * keys of other classes and keys starting with "_" are ignored quietly). Unsupported values throw an
+ * A scheduler of `kind` configured by `config`: the parsed scheduler_config.json of any diffusers
+ * scheduler class, checked here (keys of other classes and keys starting with "_" are ignored quietly). Unsupported values throw an
  * Error that lists the supported ones. Call setTimesteps before stepping.
  */
-export function createScheduler<K extends SchedulerKind>(kind: K, config: SchedulerConfig, options: CreateSchedulerOptions = {}): SchedulerByKind[K] {
+export function createScheduler<K extends SchedulerKind>(
+  kind: K,
+  config: SchedulerConfig | Readonly<Record<string, unknown>>,
+  options: CreateSchedulerOptions = {},
+): SchedulerByKind[K] {
   const { warn, eta } = options;
   if (eta !== undefined && kind !== 'ddim') {
     throw new Error(`eta applies to the ddim scheduler only; the ${kind} scheduler has no eta. Drop the option or use ddim.`);

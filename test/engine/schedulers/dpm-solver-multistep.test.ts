@@ -55,3 +55,34 @@ describe('DPM++ 2M matches diffusers', () => {
     expect(scheduler.timesteps).toHaveLength(1000);
   });
 });
+
+describe('DPM++ 2M history', () => {
+  function stepAt(scheduler: ReturnType<typeof createScheduler<'dpm++2m'>>, stepIndex: number): Tensor {
+    const sample = dummySampleDeter();
+    return scheduler.step(dummyModel(sample, scheduler.timesteps[stepIndex]), stepIndex, sample).prevSample;
+  }
+
+  it('takes a first-order step when it starts at any step, after reset(), or after a skipped step', () => {
+    const firstOrder = createScheduler('dpm++2m', { ...TEST_CONFIG, solver_order: 1 });
+    firstOrder.setTimesteps(10);
+    const expected = stepAt(firstOrder, 5).data;
+
+    const secondOrder = createScheduler('dpm++2m', TEST_CONFIG);
+    secondOrder.setTimesteps(10);
+    expect(stepAt(secondOrder, 5).data).toEqual(expected);
+    stepAt(secondOrder, 4);
+    secondOrder.reset();
+    expect(stepAt(secondOrder, 5).data).toEqual(expected);
+    stepAt(secondOrder, 3);
+    expect(stepAt(secondOrder, 5).data).toEqual(expected);
+  });
+
+  it('takes a second-order step right after the previous step', () => {
+    const scheduler = createScheduler('dpm++2m', TEST_CONFIG);
+    scheduler.setTimesteps(10);
+    const firstOrder = stepAt(scheduler, 5).data;
+    scheduler.reset();
+    stepAt(scheduler, 4);
+    expect(stepAt(scheduler, 5).data).not.toEqual(firstOrder);
+  });
+});
