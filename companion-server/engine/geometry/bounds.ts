@@ -81,7 +81,7 @@ export class Bounds implements RectLike {
   }
 
   /** This rectangle in the coordinates of `origin`'s space (origin's top-left becomes 0,0). */
-  relativeTo(origin: RectLike): Bounds {
+  relativeTo(origin: { left: number; top: number }): Bounds {
     return new Bounds(this.left - origin.left, this.top - origin.top, this.width, this.height);
   }
 

@@ -1,0 +1,120 @@
+/**
+ * Fits the preview's linear latent -> RGB map against the model's own VAE decoder by least squares:
+ * decode a few smooth random latents, average each decoded 8x8 block to one colour, and solve the
+ * normal equations for rgb = W z + b. Run once per model; the result lives in the model folder.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StableDiffusionModel } from '../model/components';
+import { GaussianRandom } from '../random';
+import type { Tensor } from '../tensor';
+import { LATENT_RGB_FILE, isLatentRgbCoefficients, type LatentRgbCoefficients } from './latent-rgb';
+
+/** Latent grid of the fitting samples (cells a side) and how many to decode. */
+const FIT_LATENT_SIDE = 16;
+const FIT_SAMPLES = 4;
+/** Cells between the random control points of the smooth latents (images are smooth at this scale). */
+const FIT_SMOOTHNESS = 4;
+const FIT_SEED = 20240601;
+
+export async function fitLatentRgb(model: StableDiffusionModel): Promise<LatentRgbCoefficients> {
+  const channels = model.latentChannels;
+  const factor = model.vaeScaleFactor;
+  const random = new GaussianRandom(FIT_SEED);
+  const features = channels + 1;
+  const normal = new Float64Array(features * features);
+  const rhs = Array.from({ length: 3 }, () => new Float64Array(features));
+  for (let s = 0; s < FIT_SAMPLES; s++) {
+    const latents = smoothLatents(random, channels, FIT_LATENT_SIDE);
+    const image = await model.vaeDecoder.decode(latents);
+    const side = FIT_LATENT_SIDE;
+    const pixelSide = side * factor;
+    const cell = new Float64Array(features);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        for (let k = 0; k < channels; k++) cell[k] = latents.data[k * side * side + y * side + x];
+        cell[channels] = 1;
+        for (let i = 0; i < features; i++) for (let j = 0; j < features; j++) normal[i * features + j] += cell[i] * cell[j];
+        for (let c = 0; c < 3; c++) {
+          let mean = 0;
+          for (let dy = 0; dy < factor; dy++) {
+            for (let dx = 0; dx < factor; dx++) mean += image.data[c * pixelSide * pixelSide + (y * factor + dy) * pixelSide + x * factor + dx];
+          }
+          mean /= factor * factor;
+          for (let i = 0; i < features; i++) rhs[c][i] += cell[i] * mean;
+        }
+      }
+    }
+  }
+  const solutions = rhs.map((b) => solve(normal, b, features));
+  return {
+    weights: solutions.map((w) => Array.from(w.subarray(0, channels))),
+    bias: solutions.map((w) => w[channels]),
+    fittedOn: `${FIT_SAMPLES} smooth random ${FIT_LATENT_SIDE}x${FIT_LATENT_SIDE} latents decoded by ${model.id}'s VAE (least squares)`,
+  };
+}
+
+/**
+ * The model folder's latent_rgb.json, or a fresh fit when it is absent (then written there if the
+ * folder is writable, so the fit happens once).
+ */
+export async function latentRgbFor(model: StableDiffusionModel): Promise<LatentRgbCoefficients> {
+  const path = join(model.directory, LATENT_RGB_FILE);
+  const stored = await readFile(path, 'utf8').then(
+    (text) => JSON.parse(text) as unknown,
+    () => undefined,
+  );
+  if (stored !== undefined) {
+    if (isLatentRgbCoefficients(stored, model.latentChannels)) return stored;
+    throw new Error(`${path} is not a valid preview fit for ${model.latentChannels} latent channels; delete it to refit.`);
+  }
+  const fitted = await fitLatentRgb(model);
+  await writeFile(path, `${JSON.stringify(fitted, null, 2)}\n`).catch(() => undefined);
+  return fitted;
+}
+
+/** Gaussian control points every FIT_SMOOTHNESS cells, bilinearly interpolated: latents with image-like smoothness. */
+function smoothLatents(random: GaussianRandom, channels: number, side: number): Tensor {
+  const points = side / FIT_SMOOTHNESS + 1;
+  const data = new Float32Array(channels * side * side);
+  for (let k = 0; k < channels; k++) {
+    const grid = random.fill(new Float32Array(points * points));
+    for (let y = 0; y < side; y++) {
+      const gy = y / FIT_SMOOTHNESS;
+      const y0 = Math.floor(gy);
+      const fy = gy - y0;
+      for (let x = 0; x < side; x++) {
+        const gx = x / FIT_SMOOTHNESS;
+        const x0 = Math.floor(gx);
+        const fx = gx - x0;
+        const at = (yy: number, xx: number) => grid[yy * points + xx];
+        data[k * side * side + y * side + x] =
+          (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+      }
+    }
+  }
+  return { data, dims: [1, channels, side, side] };
+}
+
+/** Solves the symmetric system A x = b by Gaussian elimination with partial pivoting (n is 5). */
+function solve(matrix: Float64Array, b: Float64Array, n: number): Float64Array {
+  const a = Float64Array.from(matrix);
+  const x = Float64Array.from(b);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r * n + col]) > Math.abs(a[pivot * n + col])) pivot = r;
+    for (let c = 0; c < n; c++) [a[col * n + c], a[pivot * n + c]] = [a[pivot * n + c], a[col * n + c]];
+    [x[col], x[pivot]] = [x[pivot], x[col]];
+    for (let r = col + 1; r < n; r++) {
+      const f = a[r * n + col] / a[col * n + col];
+      for (let c = col; c < n; c++) a[r * n + c] -= f * a[col * n + c];
+      x[r] -= f * x[col];
+    }
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    let sum = x[r];
+    for (let c = r + 1; c < n; c++) sum -= a[r * n + c] * x[c];
+    x[r] = sum / a[r * n + r];
+  }
+  return x;
+}
