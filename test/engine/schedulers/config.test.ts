@@ -1,5 +1,5 @@
 import { createScheduler } from '../../../companion-server/engine/schedulers';
-import { SD15_SCHEDULER_CONFIG } from './contract.test';
+import { SD15_SCHEDULER_CONFIG } from '../../support/sd15-scheduler-config';
 
 describe('scheduler config resolution', () => {
   it('fills diffusers\' defaults for missing and null keys', () => {

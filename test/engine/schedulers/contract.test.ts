@@ -6,22 +6,8 @@ import { SCHEDULER_KINDS, createScheduler } from '../../../companion-server/engi
 import type { Scheduler, SchedulerKind } from '../../../companion-server/engine/schedulers';
 import type { Tensor } from '../../../companion-server/engine/tensor';
 import { DUMMY_DIMS, dummyModel, dummyNoiseDeter, dummySampleDeter } from '../../support/diffusers-dummies';
+import { SD15_SCHEDULER_CONFIG } from '../../support/sd15-scheduler-config';
 import { TorchGenerator } from '../../support/torch-randn';
-
-/** runwayml/stable-diffusion-v1-5 scheduler/scheduler_config.json (a PNDM config). */
-export const SD15_SCHEDULER_CONFIG = {
-  _class_name: 'PNDMScheduler',
-  _diffusers_version: '0.6.0',
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  beta_start: 0.00085,
-  num_train_timesteps: 1000,
-  set_alpha_to_one: false,
-  skip_prk_steps: true,
-  steps_offset: 1,
-  trained_betas: null,
-  clip_sample: false,
-};
 
 const STEPS = 8;
 

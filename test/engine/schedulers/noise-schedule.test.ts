@@ -1,6 +1,6 @@
 import { alphasCumprodFor, betasFor } from '../../../companion-server/engine/schedulers/noise-schedule';
 import { createScheduler } from '../../../companion-server/engine/schedulers';
-import { SD15_SCHEDULER_CONFIG } from './contract.test';
+import { SD15_SCHEDULER_CONFIG } from '../../support/sd15-scheduler-config';
 
 const base = { num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, trained_betas: null, rescale_betas_zero_snr: false } as const;
 
