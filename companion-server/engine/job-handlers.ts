@@ -1,0 +1,30 @@
+/**
+ * The jobs the engine worker runs, one entry per kind. A handler gets the loaded model, its params
+ * (plain data that crossed the worker boundary) and a JobContext for progress and cancellation.
+ * EngineHost.run() takes its parameter and result types from this map, so adding a kind is adding
+ * one entry here: `kind: handler`. The main thread imports this module for its types only.
+ */
+import { brushJob } from './brush/brush-job';
+import type { JobContext } from './jobs';
+import type { StableDiffusionModel } from './model/components';
+import { describeModel } from './model/model-info';
+import { unetProbe } from './model/unet-probe';
+
+export type JobHandler<Params, Result> = (model: StableDiffusionModel, params: Params, ctx: JobContext) => Promise<Result>;
+
+/** For kinds that take no parameters. */
+export type NoParams = Record<string, never>;
+
+export const jobHandlers = {
+  info: async (model: StableDiffusionModel, _params: NoParams) => describeModel(model),
+  'unet-probe': unetProbe,
+  brush: brushJob,
+} satisfies Record<string, JobHandler<never, unknown>>;
+
+export type JobKind = keyof typeof jobHandlers;
+export type JobParams<K extends JobKind> = Parameters<(typeof jobHandlers)[K]>[1];
+export type JobResult<K extends JobKind> = Awaited<ReturnType<(typeof jobHandlers)[K]>>;
+
+export function isJobKind(kind: string): kind is JobKind {
+  return Object.hasOwn(jobHandlers, kind);
+}
