@@ -38,6 +38,8 @@ interface Initializer {
   type: ElementType;
   dims: readonly number[];
   data: InitializerData;
+  /** Made by floats()/int64s() (shapes, scales, masks), not a weight of the model. */
+  constant?: boolean;
 }
 
 export interface SerializeOptions {
@@ -111,7 +113,7 @@ export class GraphBuilder {
     if (existing) return existing;
     // uniqueName has claimed the name already, so bypass initializer()'s claim.
     const name = this.uniqueName(prefix);
-    this.initializers.push({ name, type, dims: [...dims], data });
+    this.initializers.push({ name, type, dims: [...dims], data, constant: true });
     this.constants.set(key, name);
     return name;
   }
@@ -140,8 +142,9 @@ export class GraphBuilder {
     return outputs;
   }
 
+  /** Values in float initializers added with initializer(): the model's weights, not its constants. */
   get parameterCount(): number {
-    return this.initializers.reduce((n, init) => n + (init.type.startsWith('float') ? init.data.length : 0), 0);
+    return this.initializers.reduce((n, init) => n + (init.type.startsWith('float') && !init.constant ? init.data.length : 0), 0);
   }
 
   serialize(options: SerializeOptions = {}): SerializedModel {

@@ -13,11 +13,8 @@ export interface LayerContext {
   readonly weights: WeightSource;
 }
 
-/**
- * Adds parameter `name` of PyTorch shape `shape`. `storedDims` lays the same values out differently
- * (e.g. a norm scale [C] stored as [C, 1, 1] so it broadcasts over NCHW).
- */
-export function parameter(ctx: LayerContext, name: string, shape: readonly number[], storedDims = shape): string {
+/** The weight source's tensor `name`, checked against the shape the layer needs. */
+function checkedWeight(ctx: LayerContext, name: string, shape: readonly number[]): Float32Array {
   const data = ctx.weights(name, shape);
   const expected = shape.reduce((n, d) => n * d, 1);
   if (data.length !== expected) {
@@ -26,7 +23,15 @@ export function parameter(ctx: LayerContext, name: string, shape: readonly numbe
         'check that the checkpoint matches the model config.',
     );
   }
-  return ctx.graph.initializer(name, 'float32', storedDims, data);
+  return data;
+}
+
+/**
+ * Adds parameter `name` of PyTorch shape `shape`. `storedDims` lays the same values out differently
+ * (e.g. a norm scale [C] stored as [C, 1, 1] so it broadcasts over NCHW).
+ */
+export function parameter(ctx: LayerContext, name: string, shape: readonly number[], storedDims = shape): string {
+  return ctx.graph.initializer(name, 'float32', storedDims, checkedWeight(ctx, name, shape));
 }
 
 export interface Conv2dOptions {
@@ -57,16 +62,10 @@ export function conv2d(ctx: LayerContext, name: string, x: string, options: Conv
  * transposed as [in, out] for MatMul, as torch.onnx does.
  */
 export function linear(ctx: LayerContext, name: string, x: string, inFeatures: number, outFeatures: number, bias = true): string {
-  const weight = ctx.weights(`${name}.weight`, [outFeatures, inFeatures]);
-  if (weight.length !== outFeatures * inFeatures) {
-    throw new Error(
-      `Weight ${name}.weight: the weight source gave ${weight.length} values but shape [${outFeatures}, ${inFeatures}] ` +
-        `needs ${outFeatures * inFeatures}; check that the checkpoint matches the model config.`,
-    );
-  }
-  const transposed = new Float32Array(weight.length);
+  const torchWeight = checkedWeight(ctx, `${name}.weight`, [outFeatures, inFeatures]);
+  const transposed = new Float32Array(torchWeight.length);
   for (let o = 0; o < outFeatures; o++) {
-    for (let i = 0; i < inFeatures; i++) transposed[i * outFeatures + o] = weight[o * inFeatures + i];
+    for (let i = 0; i < inFeatures; i++) transposed[i * outFeatures + o] = torchWeight[o * inFeatures + i];
   }
   const w = ctx.graph.initializer(`${name}.weight`, 'float32', [inFeatures, outFeatures], transposed);
   const product = ctx.graph.node('MatMul', [x, w]);

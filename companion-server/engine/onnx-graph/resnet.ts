@@ -29,7 +29,7 @@ export function resnetBlock(ctx: LayerContext, name: string, x: string, options:
   h = silu(g, groupNorm(ctx, `${name}.norm2`, h, outChannels, groups, epsilon));
   h = conv2d(ctx, `${name}.conv2`, h, { inChannels: outChannels, outChannels, kernelSize: 3 });
   const shortcut =
-    inChannels === outChannels ? x : conv2d(ctx, `${name}.conv_shortcut`, x, { inChannels, outChannels: outChannels, kernelSize: 1 });
+    inChannels === outChannels ? x : conv2d(ctx, `${name}.conv_shortcut`, x, { inChannels, outChannels, kernelSize: 1 });
   return add(g, shortcut, h);
 }
 

@@ -49,3 +49,13 @@ describe('GraphBuilder', () => {
     expect(Buffer.from(build()).equals(Buffer.from(build()))).toBe(true);
   });
 });
+
+describe('GraphBuilder.parameterCount', () => {
+  test('counts weights added as initializers, not shape or scale constants', () => {
+    const g = new GraphBuilder('count');
+    g.initializer('w', 'float32', [2, 3], new Float32Array(6));
+    g.floats('mask', [4], [0, 0, 0, 0]);
+    g.int64s('shape', [1, -1]);
+    expect(g.parameterCount).toBe(6);
+  });
+});
