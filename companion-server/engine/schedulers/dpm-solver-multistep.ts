@@ -12,7 +12,7 @@ import { boolean, number, oneOf } from './config';
 import type { NoiseScheduleConfig } from './noise-schedule';
 import { alphasCumprodFor, noiseScheduleSpec } from './noise-schedule';
 import { PREDICTION_TYPES, splitModelOutput } from './prediction';
-import type { NoiseLevel, PredictionType, StepOptions, StepOutput, TimestepSpacing } from './scheduler';
+import type { NoiseLevel, PredictionType, StepOutput, TimestepSpacing } from './scheduler';
 import { karrasSigmas, logSigmas, sigmaToAlphaSigma, sigmaToTimestep, trainingSigmas } from './sigmas';
 import { TIMESTEP_SPACINGS, checkStepCount, interpolate, linspace, roundHalfEven } from './spacing';
 import { combine } from './tensor-math';
@@ -115,7 +115,7 @@ export class DpmSolverMultistepScheduler extends SchedulerBase<DpmSolverMultiste
    * stepIndex - 1, since the last reset) is known, first order otherwise; the last step may drop to
    * first order (lower_order_final with fewer than 15 steps, euler_at_final, or a zero final sigma).
    */
-  step(modelOutput: Tensor, stepIndex: number, sample: Tensor, _options?: StepOptions): StepOutput {
+  step(modelOutput: Tensor, stepIndex: number, sample: Tensor): StepOutput {
     this.checkStepIndex(stepIndex);
     const config = this.config;
     const isLast = stepIndex === this.schedule.length - 1;

@@ -8,7 +8,7 @@ import type { ConfigSpec } from './config';
 import { boolean, oneOf, optionalNumber } from './config';
 import { noiseScheduleSpec } from './noise-schedule';
 import { splitModelOutput } from './prediction';
-import type { StepOptions, StepOutput } from './scheduler';
+import type { StepOutput } from './scheduler';
 import type { SigmaScheduleConfig } from './sigma-scheduler';
 import { SIGMA_SCHEDULE_CONFIG, SigmaScheduler } from './sigma-scheduler';
 import { combine } from './tensor-math';
@@ -48,7 +48,7 @@ export class EulerScheduler extends SigmaScheduler<EulerConfig> {
     });
   }
 
-  step(modelOutput: Tensor, stepIndex: number, sample: Tensor, _options?: StepOptions): StepOutput {
+  step(modelOutput: Tensor, stepIndex: number, sample: Tensor): StepOutput {
     this.checkStepIndex(stepIndex);
     // 1. sigma of this step and of the next (no churn: sigma_hat = sigma)
     const sigma = this.sigmas[stepIndex];

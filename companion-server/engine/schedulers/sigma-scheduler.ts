@@ -47,8 +47,14 @@ export abstract class SigmaScheduler<C extends SigmaScheduleConfig> extends Sche
     this.trainSigmas = trainingSigmas(alphasCumprodFor(config));
   }
 
-  /** Pure noise for the first step has std sigma_max; `leading` spacing's first timestep is not the last training one, hence diffusers' sqrt(sigma^2 + 1). */
+  /**
+   * The std of pure noise for the first step: sigma_max, or diffusers' sqrt(sigma_max^2 + 1) for
+   * `leading` spacing. It depends on the schedule, so it needs setTimesteps first.
+   */
   get initNoiseSigma(): number {
+    if (this.sigmas.length === 0) {
+      throw new Error(`The ${this.kind} scheduler's initNoiseSigma depends on the schedule: call setTimesteps(numInferenceSteps) first.`);
+    }
     const maxSigma = Math.max(...this.sigmas);
     return this.config.timestep_spacing === 'leading' ? Math.sqrt(maxSigma * maxSigma + 1) : maxSigma;
   }

@@ -43,3 +43,19 @@ describe('Euler matches diffusers', () => {
     expectWithin(result.mean, 74.3007, 1e-3);
   });
 });
+
+describe('Euler initial noise', () => {
+  it('is sigma_max for linspace spacing and sqrt(sigma_max^2 + 1) for leading, as in diffusers', () => {
+    const linspace = createScheduler('euler', TEST_CONFIG);
+    const leading = createScheduler('euler', { ...TEST_CONFIG, timestep_spacing: 'leading' });
+    linspace.setTimesteps(10);
+    leading.setTimesteps(10);
+    expect(linspace.initNoiseSigma).toBe(linspace.noiseLevel(0).noiseScale);
+    const sigmaMax = leading.noiseLevel(0).noiseScale;
+    expect(leading.initNoiseSigma).toBeCloseTo(Math.sqrt(sigmaMax ** 2 + 1), 10);
+  });
+
+  it('needs the schedule first', () => {
+    expect(() => createScheduler('euler', TEST_CONFIG).initNoiseSigma).toThrow(/call setTimesteps/);
+  });
+});
