@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 /** The companion's command line: one subcommand per file under cli/. */
 import { Command } from 'commander';
+import { brushCommand } from './cli/brush';
 
 const program = new Command()
   .name('diffusion-brush')
   .description('Diffusion Brush companion: runs Stable Diffusion ONNX models locally for the Photoshop panel.')
   .showHelpAfterError();
+
+program.addCommand(brushCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

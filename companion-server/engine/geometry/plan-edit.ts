@@ -8,8 +8,9 @@
  *   context crop are given here.
  * - context crop: the crop's own pixels (origin at the crop's top-left, same scale as the canvas). The
  *   results are returned at this size and placed at the crop's canvas offset.
- * - processing: the crop resampled to the model's grid, multiples of the VAE factor (8), about the model's
- *   native area (SD1.5: 512x512), aspect ratio kept.
+ * - processing: the crop resampled to the model's grid, about the model's native area (SD1.5: 512x512),
+ *   aspect ratio kept, in multiples of 64 pixels: the VAE factor (8) times the UNet's three 2x
+ *   downsamplings. ONNX exports upsample by exactly 2, so other sizes break the UNet's skip connections.
  * - latent: processing / VAE factor; one cell per 8x8 processing pixels.
  *
  * The automatic context follows Krita AI Diffusion's choice (anchors.md): padding
@@ -31,6 +32,8 @@ export interface EditPlanInput {
   maskMargin?: number;
   context: ContextOption;
   model: { nativeSize: number; vaeScaleFactor: number };
+  /** The processing size is a multiple of this many pixels (default: PROCESSING_MULTIPLE_LATENT_CELLS * VAE factor). */
+  sizeMultiple?: number;
   /**
    * A latent trajectory already fixes the grid (a source generated at this size): the context is then all
    * the available pixels, processed at exactly this size.
@@ -41,7 +44,7 @@ export interface EditPlanInput {
 export interface EditPlan {
   /** The context crop, in canvas pixels. */
   context: Bounds;
-  /** The size the model processes (multiples of the VAE factor). */
+  /** The size the model processes (multiples of sizeMultiple). */
   processing: Extent;
   /** processing / VAE factor. */
   latent: Extent;
@@ -53,6 +56,8 @@ export interface EditPlan {
   selectionInLatent: Bounds;
 }
 
+/** Latent cells the processing size is a multiple of: 2^3 for the UNet's three downsamplings. */
+export const PROCESSING_MULTIPLE_LATENT_CELLS = 8;
 /** Fraction of the longest canvas side used as the minimum auto padding (Krita: 1/16). */
 export const AUTO_PADDING_CANVAS_FRACTION = 1 / 16;
 /** Fraction of the mean selection side used as auto padding (Krita: 1/2). */
@@ -82,7 +87,7 @@ export function planEdit(input: EditPlanInput): EditPlan {
     }
   } else {
     context = contextCrop(input.context, selection, canvas, limit, input.model.nativeSize);
-    processing = processingSize(context.extent, input.model.nativeSize, factor);
+    processing = processingSize(context.extent, input.model.nativeSize, input.sizeMultiple ?? factor * PROCESSING_MULTIPLE_LATENT_CELLS);
   }
 
   const scale = { x: processing.width / context.width, y: processing.height / context.height };
@@ -124,9 +129,9 @@ function contextCrop(option: ContextOption, selection: Bounds, canvas: Extent, l
   }
 }
 
-/** Scales the crop to about the model's native area, keeping its aspect ratio, in multiples of `factor`. */
-export function processingSize(crop: Extent, nativeSize: number, factor: number): Extent {
+/** Scales the crop to about the model's native area, keeping its aspect ratio, in multiples of `multiple`. */
+export function processingSize(crop: Extent, nativeSize: number, multiple: number): Extent {
   const scale = nativeSize / Math.sqrt(crop.area);
-  const side = (pixels: number) => Math.max(factor, Math.round((pixels * scale) / factor) * factor);
+  const side = (pixels: number) => Math.max(multiple, Math.round((pixels * scale) / multiple) * multiple);
   return new Extent(side(crop.width), side(crop.height));
 }

@@ -15,13 +15,13 @@ const cases: Case[] = [
     name: 'a small selection in the middle of an 8000x6000 canvas gets canvas-relative padding (8000/16 = 500)',
     input: { canvas: { width: 8000, height: 6000 }, selection: { left: 4000, top: 3000, width: 200, height: 100 }, context: { kind: 'auto' }, model: sd15 },
     context: [3500, 2500, 1200, 1100],
-    processing: [536, 488],
+    processing: [512, 512],
   },
   {
     name: 'a large selection on an 8000x6000 canvas is padded by half its mean side',
     input: { canvas: { width: 8000, height: 6000 }, selection: { left: 2000, top: 1000, width: 3000, height: 2000 }, context: { kind: 'auto' }, model: sd15 },
     context: [750, 0, 5500, 4250],
-    processing: [584, 448],
+    processing: [576, 448],
   },
   {
     name: 'a selection at the canvas corner is clamped to the canvas',
@@ -51,6 +51,12 @@ const cases: Case[] = [
     name: 'whole-image on 8000x6000 is scaled down to the native area with the aspect ratio kept',
     input: { canvas: { width: 8000, height: 6000 }, selection: { left: 10, top: 10, width: 8, height: 8 }, context: { kind: 'whole-image' }, model: sd15 },
     context: [0, 0, 8000, 6000],
+    processing: [576, 448],
+  },
+  {
+    name: 'a model that takes any multiple of 8 gets the closest multiple of 8',
+    input: { canvas: { width: 8000, height: 6000 }, selection: { left: 10, top: 10, width: 8, height: 8 }, context: { kind: 'whole-image' }, model: sd15, sizeMultiple: 8 },
+    context: [0, 0, 8000, 6000],
     processing: [592, 440],
   },
   {
@@ -63,7 +69,7 @@ const cases: Case[] = [
     name: 'explicit padding in pixels is applied and clamped',
     input: { canvas: { width: 1000, height: 1000 }, selection: { left: 20, top: 400, width: 100, height: 100 }, context: { kind: 'padding', pixels: 50 }, model: sd15 },
     context: [0, 350, 170, 200],
-    processing: [472, 552],
+    processing: [448, 576],
   },
   {
     name: 'the mask margin (grow + feather) widens the selection before padding',
@@ -103,6 +109,8 @@ describe('planEdit', () => {
     const plan = planEdit(input);
     expect([plan.context.left, plan.context.top, plan.context.width, plan.context.height]).toEqual(context);
     expect([plan.processing.width, plan.processing.height]).toEqual(processing);
+    expect(plan.processing.width % (input.sizeMultiple ?? 64)).toBe(0);
+    expect(plan.processing.height % (input.sizeMultiple ?? 64)).toBe(0);
     expect(plan.latent.width * 8).toBe(plan.processing.width);
     expect(plan.latent.height * 8).toBe(plan.processing.height);
     expect(plan.scale.x).toBeCloseTo(plan.processing.width / plan.context.width);
