@@ -43,11 +43,6 @@ export function checkVaeConfig(config: AutoencoderKLConfig): void {
   if (problems.length > 0) throw new Error(`Unsupported AutoencoderKL config: ${problems.join('; ')}.`);
 }
 
-/** The spatial factor between image and latents: 2^(blocks - 1), 8 for SD. */
-export function vaeScaleFactor(config: AutoencoderKLConfig): number {
-  return 2 ** (config.block_out_channels.length - 1);
-}
-
 export function buildVaeEncoder(config: AutoencoderKLConfig, weights: WeightSource): GraphBuilder {
   checkVaeConfig(config);
   const graph = new GraphBuilder('vae_encoder');
