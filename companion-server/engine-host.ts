@@ -15,7 +15,7 @@ import type { JobKind, JobParams, JobResult } from './engine/job-handlers';
 import { JobCancelledError, type ProgressEvent } from './engine/jobs';
 import type { LoadModelOptions } from './engine/model/load-model';
 import type { ModelInfo } from './engine/model/model-info';
-import type { HostMessage, SerializedError, WorkerMessage, WorkerStartData } from './worker';
+import { deserializeError, type HostMessage, type WorkerMessage, type WorkerStartData } from './engine/worker-protocol';
 
 export interface EngineHostOptions extends LoadModelOptions {
   modelDir: string;
@@ -48,10 +48,6 @@ function workerScript(entry: string | undefined): { script: string; eval: boolea
   if (extname(worker) !== '.ts') return { script: worker, eval: false };
   const tsx = require.resolve('tsx/cjs/api');
   return { script: `require(${JSON.stringify(tsx)}).register();\nrequire(${JSON.stringify(worker)});`, eval: true };
-}
-
-function deserializeError(error: SerializedError): Error {
-  return error.code === 'JOB_CANCELLED' ? new JobCancelledError() : new EngineError(error.code, error.message);
 }
 
 export class EngineHost {

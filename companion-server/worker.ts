@@ -1,58 +1,17 @@
 /**
  * The engine's worker thread: it owns the ONNX sessions, because session.run blocks the thread it
  * runs on for the whole call. It loads one model, then runs jobs one at a time, dispatching by kind
- * to engine/job-handlers.ts. EngineHost (engine-host.ts) is its only client; the messages below are
- * their whole contract.
+ * to engine/job-handlers.ts. EngineHost (engine-host.ts) is its only client; engine/worker-protocol.ts
+ * is their whole contract.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { EngineError, type EngineErrorCode } from './engine/engine-error';
+import { EngineError } from './engine/engine-error';
 import { isJobKind, jobHandlers, type JobHandler } from './engine/job-handlers';
-import { JobCancelledError, type JobContext, type ProgressEvent } from './engine/jobs';
+import { JobCancelledError, type JobContext } from './engine/jobs';
 import type { StableDiffusionModel } from './engine/model/components';
-import { loadModel, type LoadModelOptions } from './engine/model/load-model';
-import { describeModel, type ModelInfo } from './engine/model/model-info';
-
-export interface WorkerStartData {
-  modelDir: string;
-  load: LoadModelOptions;
-  /** Int32Array view: slot 0 holds the id of the job to cancel (ids start at 1, so 0 cancels nothing). */
-  cancelFlag: SharedArrayBuffer;
-}
-
-export type HostMessage = { type: 'run'; jobId: number; kind: string; params: unknown } | { type: 'close' };
-
-export interface SerializedError {
-  code: EngineErrorCode | 'JOB_CANCELLED';
-  message: string;
-}
-
-export type WorkerMessage =
-  | { type: 'ready'; info: ModelInfo }
-  | { type: 'load-failed'; error: SerializedError }
-  | { type: 'progress'; jobId: number; event: ProgressEvent }
-  | { type: 'result'; jobId: number; result: unknown }
-  | { type: 'failed'; jobId: number; error: SerializedError };
-
-export function serializeError(error: unknown): SerializedError {
-  if (error instanceof JobCancelledError) return { code: 'JOB_CANCELLED', message: error.message };
-  if (error instanceof EngineError) return { code: error.code, message: error.message };
-  return { code: 'JOB_FAILED', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
-}
-
-/**
- * The ArrayBuffers behind the typed arrays in `value`, to move rather than copy them. Moving
- * detaches them in this thread: handlers return arrays they do not keep.
- */
-export function transferables(value: unknown, found = new Set<ArrayBuffer>()): ArrayBuffer[] {
-  if (ArrayBuffer.isView(value)) {
-    if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
-  } else if (Array.isArray(value)) {
-    for (const item of value) transferables(item, found);
-  } else if (value !== null && typeof value === 'object') {
-    for (const item of Object.values(value)) transferables(item, found);
-  }
-  return [...found];
-}
+import { loadModel } from './engine/model/load-model';
+import { describeModel } from './engine/model/model-info';
+import { serializeError, transferables, type HostMessage, type WorkerMessage, type WorkerStartData } from './engine/worker-protocol';
 
 function serve(port: NonNullable<typeof parentPort>, start: WorkerStartData): void {
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);

@@ -38,8 +38,12 @@ export async function loadModel(directory: string, options: LoadModelOptions = {
   const missing = missingFiles(files);
   if (!existsSync(directory)) throw invalidModel(directory, missing);
   const config = await readModelConfig(files);
-  if (missing.length > 0 || config.problems.length > 0) throw invalidModel(directory, [...missing, ...config.problems]);
-  const tokenizer = await ClipTokenizer.fromFolder(files.tokenizerDir);
+  const cheapProblems = [...missing, ...config.problems];
+  const tokenizer =
+    missing.length > 0
+      ? undefined
+      : await ClipTokenizer.fromFolder(files.tokenizerDir).catch((error: Error) => void cheapProblems.push(error.message));
+  if (!tokenizer || cheapProblems.length > 0) throw invalidModel(directory, cheapProblems);
 
   const sessions: ModelSession[] = [];
   let providers = options.providers ?? DEFAULT_EXECUTION_PROVIDERS;

@@ -118,6 +118,14 @@ describe('loadModel: broken folders', () => {
     expect(error.message).toContain(`${join(directory, 'tokenizer')} needs vocab.json and merges.txt`);
   });
 
+  test('config and tokenizer problems are reported together before any session is created', async () => {
+    const directory = fixture({ layout: 'optimum', padToken: '<pad>' });
+    writeFileSync(join(directory, 'unet', 'config.json'), '{ not json');
+    const error = await loadError(directory);
+    expect(error.message).toContain(`${join(directory, 'unet', 'config.json')} is not valid JSON`);
+    expect(error.message).toContain('pad token "<pad>"');
+  });
+
   test('missing external weights are reported against the model file', async () => {
     const directory = fixture({ layout: 'optimum', omit: ['unet/model.onnx_data'] });
     const error = await loadError(directory);
