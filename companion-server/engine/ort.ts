@@ -90,11 +90,12 @@ export class ModelSession {
     }
     const cpu = attempts.find((attempt) => attempt.provider === 'cpu' && attempt.outcome === 'failed');
     if (cpu) {
-      // The CPU provider runs every standard graph: when it fails, the file is the problem.
+      // The CPU provider runs every standard fp32 graph: when it fails, the file is the problem.
       throw new EngineError(
         'MODEL_INVALID',
         `onnxruntime cannot load ${path}: ${cpu.reason}\n` +
-          'Fix: keep the external weights (model.onnx_data or weights.pb) beside model.onnx, or re-export the model.',
+          'Fix: keep the external weights (model.onnx_data or weights.pb) beside model.onnx; a model optimized for GPUs ' +
+          '(Olive fp16, fused operators) needs its GPU provider (dml or cuda); otherwise re-export the model.',
       );
     }
     throw new EngineError(
