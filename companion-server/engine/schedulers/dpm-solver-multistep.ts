@@ -85,7 +85,7 @@ export class DpmSolverMultistepScheduler extends SchedulerBase<DpmSolverMultiste
   constructor(config: DpmSolverMultistepConfig) {
     super(config);
     this.order = config.solver_order;
-    this.trainSigmas = trainingSigmas(alphasCumprodFor(config));
+    this.trainSigmas = trainingSigmas(alphasCumprodFor(config, { finiteTerminalSigma: true }));
   }
 
   setTimesteps(numInferenceSteps: number): void {

@@ -3,13 +3,14 @@
  * `trained_betas`) and their cumulative product alpha-bar_t = prod_{s<=t} (1 - beta_s) (DDPM, Ho et al.
  * 2020, eq. 4). Ported from the constructors of diffusers' scheduling_*.py.
  *
- * The tables are rounded to float32 exactly where diffusers' torch code rounds them (betas and alphas
- * are float32 tensors; torch.cumprod accumulates in double and stores float32), so our alpha-bar and
- * sigma tables equal diffusers' bit for bit. That matters: 1000 roundings of (1 - beta) add up to a
- * relative error of ~1e-6 in alpha-bar, which is visible in diffusers' own reference sums.
+ * The tables are rounded to float32 where diffusers' torch code rounds them (betas and alphas are
+ * float32 tensors; torch.cumprod accumulates in double and stores float32), so our alpha-bar and sigma
+ * tables follow diffusers' to its float32 rounding rather than to exact arithmetic. That matters:
+ * 1000 roundings of (1 - beta) add up to a relative error of ~1e-6 in alpha-bar, which shows in
+ * diffusers' own reference sums (the Euler add_noise loop misses its 1e-2 tolerance in pure float64).
  */
 import type { ConfigSpec } from './config';
-import { number, numberList, oneOf } from './config';
+import { boolean, number, numberList, oneOf } from './config';
 import type { BetaSchedule, NoiseLevel } from './scheduler';
 
 export const BETA_SCHEDULES: readonly BetaSchedule[] = ['linear', 'scaled_linear', 'squaredcos_cap_v2'];
@@ -32,8 +33,7 @@ export function noiseScheduleSpec(defaults: Pick<NoiseScheduleConfig, 'beta_star
     beta_end: number(defaults.beta_end, { above: 0 }),
     beta_schedule: oneOf(BETA_SCHEDULES, defaults.beta_schedule),
     trained_betas: numberList,
-    // Zero terminal SNR (Lin et al. 2024) is not implemented: refuse it rather than sample wrongly.
-    rescale_betas_zero_snr: oneOf([false], false),
+    rescale_betas_zero_snr: boolean(false),
   };
 }
 
@@ -82,15 +82,43 @@ export function betasFor(config: NoiseScheduleConfig): Float32Array {
   }
 }
 
-/** alpha-bar_t for t = 0 .. num_train_timesteps - 1. */
-export function alphasCumprodFor(config: NoiseScheduleConfig): Float32Array {
-  const betas = betasFor(config);
+/** prod_{s<=t} (1 - beta_s): torch.cumprod's double accumulator, stored as float32. */
+function cumulativeAlphas(betas: Float32Array): Float32Array {
   const alphasCumprod = new Float32Array(betas.length);
   let product = 1;
   for (let t = 0; t < betas.length; t++) {
     product *= f32(1 - betas[t]);
     alphasCumprod[t] = product;
   }
+  return alphasCumprod;
+}
+
+/**
+ * Lin et al., "Common Diffusion Noise Schedules and Sample Steps are Flawed" (2024), Algorithm 1:
+ * shift and scale sqrt(alpha-bar) so the last timestep has zero SNR (pure noise) while the first
+ * keeps its value, then recover the betas (diffusers' rescale_zero_terminal_snr, in float32).
+ */
+function rescaleZeroTerminalSnr(betas: Float32Array): Float32Array {
+  const roots = cumulativeAlphas(betas).map(Math.sqrt);
+  const first = roots[0];
+  const last = roots[roots.length - 1];
+  const scale = f32(first / f32(first - last));
+  const alphaBars = roots.map((root) => {
+    const rescaled = f32(f32(root - last) * scale);
+    return f32(rescaled * rescaled);
+  });
+  return alphaBars.map((alphaBar, t) => f32(1 - (t === 0 ? alphaBar : f32(alphaBar / alphaBars[t - 1]))));
+}
+
+/**
+ * alpha-bar_t for t = 0 .. num_train_timesteps - 1. With zero terminal SNR the last alpha-bar is 0,
+ * an infinite sigma; schedulers that work in sigmas ask for `finiteTerminalSigma` and get diffusers'
+ * 2^-24 there instead (sigma_T about 4096).
+ */
+export function alphasCumprodFor(config: NoiseScheduleConfig, options: { finiteTerminalSigma?: boolean } = {}): Float32Array {
+  const betas = betasFor(config);
+  const alphasCumprod = cumulativeAlphas(config.rescale_betas_zero_snr ? rescaleZeroTerminalSnr(betas) : betas);
+  if (config.rescale_betas_zero_snr && options.finiteTerminalSigma) alphasCumprod[alphasCumprod.length - 1] = 2 ** -24;
   return alphasCumprod;
 }
 

@@ -44,7 +44,7 @@ export abstract class SigmaScheduler<C extends SigmaScheduleConfig> extends Sche
 
   constructor(config: C, private readonly shape: SigmaShape) {
     super(config);
-    this.trainSigmas = trainingSigmas(alphasCumprodFor(config));
+    this.trainSigmas = trainingSigmas(alphasCumprodFor(config, { finiteTerminalSigma: true }));
   }
 
   /**

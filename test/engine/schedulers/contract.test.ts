@@ -99,22 +99,40 @@ describe.each(SCHEDULER_KINDS)('the %s scheduler', (kind) => {
   });
 
   it('brings noise to the clean image when the model knows the noise exactly', () => {
-    const scheduler = scheduled(kind);
-    const generator = new TorchGenerator(1);
-    const clean = dummySampleDeter();
-    const noise = generator.randn(DUMMY_DIMS);
-    let sample: Tensor = { data: noise.data.map((x) => x * scheduler.initNoiseSigma), dims: noise.dims };
-    scheduler.timesteps.forEach((_, i) => {
-      // The epsilon that explains this sample given the clean image: (x - a x0) / b.
-      const { signalScale, noiseScale } = scheduler.noiseLevel(i);
-      const epsilon = { data: sample.data.map((x, j) => (x - signalScale * clean.data[j]) / noiseScale), dims: sample.dims };
-      sample = scheduler.step(epsilon, i, sample, { noise: noiseFor(scheduler, generator) }).prevSample;
-    });
-    // The sample ends at the last noise level: the clean image, give or take that level's noise.
-    const { signalScale, noiseScale } = scheduler.noiseLevel(STEPS);
-    sample.data.forEach((x, j) => expect(Math.abs(x - signalScale * clean.data[j])).toBeLessThan(4 * noiseScale + 2e-3));
+    expectOracleConvergence(scheduled(kind), 'epsilon');
+  });
+
+  it('does so on a zero-terminal-SNR v-prediction schedule too (rescale_betas_zero_snr)', () => {
+    const config = { ...SD15_SCHEDULER_CONFIG, rescale_betas_zero_snr: true, prediction_type: 'v_prediction', timestep_spacing: 'trailing' };
+    const scheduler = createScheduler(kind, config);
+    scheduler.setTimesteps(STEPS);
+    expect(scheduler.timesteps[0]).toBe(999);
+    expectOracleConvergence(scheduler, 'v_prediction');
   });
 });
+
+/**
+ * Runs the whole schedule from noise with a model that knows the clean image, so it predicts exactly
+ * the eps (or v) that explains each sample, and checks that the sample ends at the clean image.
+ */
+function expectOracleConvergence(scheduler: Scheduler, predictionType: 'epsilon' | 'v_prediction'): void {
+  const generator = new TorchGenerator(1);
+  const clean = dummySampleDeter();
+  const noise = generator.randn(DUMMY_DIMS);
+  let sample: Tensor = { data: noise.data.map((x) => x * scheduler.initNoiseSigma), dims: noise.dims };
+  scheduler.timesteps.forEach((_, i) => {
+    const { signalScale: a, noiseScale: b } = scheduler.noiseLevel(i);
+    const norm = Math.hypot(a, b);
+    const prediction = sample.data.map((x, j) => {
+      const epsilon = (x - a * clean.data[j]) / b;
+      return predictionType === 'epsilon' ? epsilon : (a * epsilon - b * clean.data[j]) / norm;
+    });
+    sample = scheduler.step({ data: prediction, dims: sample.dims }, i, sample, { noise: noiseFor(scheduler, generator) }).prevSample;
+  });
+  // The sample ends at the last noise level: the clean image, give or take that level's noise.
+  const { signalScale, noiseScale } = scheduler.noiseLevel(scheduler.timesteps.length);
+  sample.data.forEach((x, j) => expect(Math.abs(x - signalScale * clean.data[j])).toBeLessThan(4 * noiseScale + 2e-3));
+}
 
 describe.each(SCHEDULER_KINDS.filter((kind) => scheduled(kind).isStochastic))('the stochastic %s scheduler', (kind) => {
   it('asks for options.noise when a step needs fresh noise', () => {
@@ -142,7 +160,7 @@ describe.each([
   ['dpm++2m', 'algorithm_type', 'sde-dpmsolver++', /use one of "dpmsolver\+\+"/],
   ['dpm++2m', 'solver_order', 3, /use one of 1, 2/],
   ['dpm++2m', 'variance_type', 'learned_range', /use one of null/],
-  ['lcm', 'rescale_betas_zero_snr', true, /use one of false/],
+  ['lcm', 'timestep_scaling', 0, /"timestep_scaling" is 0; it must be a number > 0/],
   ['lcm', 'num_train_timesteps', '1000', /must be an integer >= 2/],
 ] as const)('a %s config with %s = %j', (kind, key, value, allowed) => {
   it('is refused with the values that would work', () => {

@@ -28,6 +28,16 @@ describe('the training noise schedule', () => {
     expect(Array.from(alphasCumprodFor({ ...base, num_train_timesteps: 2, beta_schedule: 'linear', trained_betas: [0.5, 0.25] }))).toEqual([0.5, 0.375]);
   });
 
+  it('rescales to zero terminal SNR keeping the first alpha-bar (rescale_betas_zero_snr)', () => {
+    const plain = alphasCumprodFor({ ...base, beta_schedule: 'scaled_linear' });
+    const rescaled = alphasCumprodFor({ ...base, beta_schedule: 'scaled_linear', rescale_betas_zero_snr: true });
+    expect(rescaled[0]).toBeCloseTo(plain[0], 6);
+    expect(rescaled[999]).toBe(0);
+    rescaled.slice(1).forEach((alphaBar, t) => expect(alphaBar).toBeLessThan(rescaled[t]));
+    const floored = alphasCumprodFor({ ...base, beta_schedule: 'scaled_linear', rescale_betas_zero_snr: true }, { finiteTerminalSigma: true });
+    expect(floored[999]).toBe(2 ** -24);
+  });
+
   it('gives SD1.5 the sigma range every SD user knows (Euler\'s init_noise_sigma 14.6146, sigma_min 0.0292)', () => {
     const scheduler = createScheduler('euler', { ...SD15_SCHEDULER_CONFIG, final_sigmas_type: 'sigma_min' });
     scheduler.setTimesteps(50);
