@@ -14,7 +14,7 @@ import type { GenerationRecord } from './generation-record';
 import type { Host } from './host';
 import { HostError } from './host';
 import { unionRects } from './imaging/geometry';
-import { placeGray } from './imaging/pixels';
+import { placeGray, shrinkGray } from './imaging/pixels';
 import { DEFAULT_MASK, initialPanelState, type GlobalSettings, type MaskEntry, type PanelState } from './panel-state';
 import { jobFraction, progressLabel } from './progress';
 import { Store } from './store';
@@ -27,6 +27,8 @@ const DOCUMENT_POLL_MS = 1000;
 /** A preview every this many denoising steps. */
 const PREVIEW_EVERY = 2;
 const MAX_SEED = 2 ** 31 - 1;
+/** Mask thumbnails are shown at 48 px; twice that stays sharp on high-density screens. */
+const THUMBNAIL_SIDE = 96;
 
 export interface ControllerOptions {
   /** ws://127.0.0.1:<port>; must be one of the manifest's network domains. */
@@ -81,7 +83,7 @@ export class PanelController {
   async addMaskFromSelection(): Promise<void> {
     await this.guard(async () => {
       const selection = await this.host.readSelectionMask();
-      const thumbnail = await this.host.encodeMaskPicture(selection.mask);
+      const thumbnail = await this.host.encodeMaskPicture(shrinkGray(selection.mask, THUMBNAIL_SIDE));
       const entry: MaskEntry = {
         key: this.nextMaskKey++,
         documentId: selection.documentId,

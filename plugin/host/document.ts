@@ -42,3 +42,9 @@ export function componentSize(doc: Document): ComponentSize {
       throw hostErrors.unsupportedMode(`${doc.bitsPerChannel} depth`);
   }
 }
+
+/** Puts a layer at the top of the stack (it may be there already: a layer cannot move relative to itself). */
+export function moveToTop(doc: Document, layer: Layer): void {
+  const top = doc.layers[0];
+  if (top.id !== layer.id) layer.move(top, constants.ElementPlacement.PLACEBEFORE);
+}

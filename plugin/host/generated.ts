@@ -1,8 +1,7 @@
 /** Writes a generated image as a new layer that carries its generation parameters. */
-import { constants } from 'photoshop';
 import { type GenerationRecord } from '../generation-record';
 import type { RgbaImage } from '../imaging/pixels';
-import { documentById } from './document';
+import { documentById, moveToTop } from './document';
 import { hostErrors } from './errors';
 import { writeGenerationRecord } from './layer-metadata';
 import { asOneHistoryStep, throwIfCancelled } from './modal';
@@ -22,7 +21,7 @@ export function writeGeneratedLayer(generated: GeneratedImageToWrite): Promise<n
     if (!doc) throw hostErrors.documentGone();
     throwIfCancelled(context, generated.isCancelled);
     const layer = await writePixelLayer(doc, generated.layerName, generated.image, generated.record.placement);
-    layer.move(doc.layers[0], constants.ElementPlacement.PLACEBEFORE);
+    moveToTop(doc, layer);
     await writeGenerationRecord(doc.id, layer.id, generated.record);
     return layer.id;
   });

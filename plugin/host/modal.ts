@@ -4,6 +4,7 @@
  */
 import { core } from 'photoshop';
 import type { ExecutionContext } from 'photoshop/dom/CoreModules';
+import { documentById } from './document';
 import { hostErrors, HostError } from './errors';
 
 /** Photoshop's error number when another plugin or a dialog holds the modal state. */
@@ -19,6 +20,8 @@ export async function asOneHistoryStep<T>(step: HistoryStep, write: (context: Ex
   try {
     return await core.executeAsModal(
       async (context) => {
+        // The network round trip ran outside any modal scope: the document may have been closed meanwhile.
+        if (!documentById(step.documentId)) throw hostErrors.documentGone();
         const suspension = await context.hostControl.suspendHistory({ documentID: step.documentId, name: step.name });
         let result: T;
         try {

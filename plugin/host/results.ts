@@ -5,7 +5,7 @@
  */
 import { constants, imaging } from 'photoshop';
 import type { Document } from 'photoshop/dom/Document';
-import { componentSize, documentById, findLayer, type Layer } from './document';
+import { componentSize, documentById, findLayer, moveToTop, type Layer } from './document';
 import { fromEightBit } from '../imaging/depth';
 import { placeGray, type GrayImage, type RgbaImage } from '../imaging/pixels';
 import type { PixelRect } from '../imaging/geometry';
@@ -53,7 +53,7 @@ export function writeEdit(edit: EditToWrite): Promise<WrittenEdit> {
     const group = await doc.createLayerGroup({ name: edit.name, fromLayers: layers });
     if (!group) throw hostErrors.refused('create the result group', 'no group was created');
     if (source) group.move(source, constants.ElementPlacement.PLACEBEFORE);
-    else group.move(doc.layers[0], constants.ElementPlacement.PLACEBEFORE);
+    else moveToTop(doc, group);
     return { groupId: group.id, layerIds: layers.map((layer) => layer.id) };
   });
 }
