@@ -67,6 +67,7 @@ export class ModelSession {
 
   private runCount = 0;
   private runMilliseconds = 0;
+  private released = false;
 
   /** Opens `path` (external data beside it is found by path) on the first provider that works. */
   static async open(path: string, options: OrtSessionOptions = {}): Promise<ModelSession> {
@@ -152,7 +153,10 @@ export class ModelSession {
     return outputs;
   }
 
+  /** Frees the native session; later calls do nothing. */
   async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
     await this.session.release();
   }
 

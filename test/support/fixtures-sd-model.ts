@@ -27,6 +27,8 @@ export interface FixtureModelOptions {
   unetMatMuls?: number;
   /** Files to leave out, relative to the folder (e.g. 'unet/model.onnx'). */
   omit?: readonly string[];
+  /** Token positions the text encoder declares (CLIP: 77). */
+  textEncoderLength?: number;
   /** Override the tokenizer's pad token (SD2 pads with '!'). */
   padToken?: string;
   /** Replace one input declaration: (component, input name) -> element type. */
@@ -81,7 +83,8 @@ export function writeFixtureModel(directory: string, options: FixtureModelOption
   json('tokenizer/tokenizer_config.json', { model_max_length: FIXTURE_TEXT_LENGTH, pad_token: pad, bos_token: '<|startoftext|>', eos_token: '<|endoftext|>' });
   json('tokenizer/special_tokens_map.json', { pad_token: pad });
 
-  files.set('text_encoder/model.onnx', textEncoder(typeOf('text_encoder', 'input_ids', idsType), float).serialize().model);
+  const textLength = options.textEncoderLength ?? FIXTURE_TEXT_LENGTH;
+  files.set('text_encoder/model.onnx', textEncoder(typeOf('text_encoder', 'input_ids', idsType), float, textLength).serialize().model);
   const unetGraph = unet(settings, typeOf('unet', 'sample', float), float);
   const external = options.layout === 'optimum' ? 'model.onnx_data' : options.layout === 'diffusers-script' ? 'weights.pb' : undefined;
   const serializedUnet = unetGraph.serialize(external ? { externalData: { fileName: external, minBytes: 64 } } : {});
@@ -112,14 +115,14 @@ function floatOutput(g: GraphBuilder, name: string, value: string, type: Element
   g.output(name, type === 'float32' ? value : g.node('Cast', [value], { to: attr.int(type === 'float16' ? 10 : 1) }), type, dims);
 }
 
-function textEncoder(idsType: ElementType, float: ElementType): GraphBuilder {
+function textEncoder(idsType: ElementType, float: ElementType, length: number): GraphBuilder {
   const g = new GraphBuilder('text_encoder');
-  const ids = g.input('input_ids', idsType, ['batch', FIXTURE_TEXT_LENGTH]);
+  const ids = g.input('input_ids', idsType, ['batch', length]);
   const vocabSize = Object.keys(FIXTURE_VOCAB).length;
   const table = Float32Array.from({ length: vocabSize * FIXTURE_HIDDEN }, (_, i) => Math.floor(i / FIXTURE_HIDDEN) + 0.5 * (i % FIXTURE_HIDDEN));
   const embedding = g.initializer('embeddings', 'float32', [vocabSize, FIXTURE_HIDDEN], table);
   const indices = idsType.startsWith('int') ? ids : g.node('Cast', [ids], { to: attr.int(7) });
-  floatOutput(g, 'last_hidden_state', g.node('Gather', [embedding, indices]), float, ['batch', FIXTURE_TEXT_LENGTH, FIXTURE_HIDDEN]);
+  floatOutput(g, 'last_hidden_state', g.node('Gather', [embedding, indices]), float, ['batch', length, FIXTURE_HIDDEN]);
   return g;
 }
 

@@ -57,7 +57,7 @@ async function expectComponentsWork(model: StableDiffusionModel, scalingFactor: 
 }
 
 describe('loadModel: the layouts users have', () => {
-  test('optimum export with a scalar int64 timestep and model.onnx_data external weights', async () => {
+  test('optimum export with a scalar int64 timestep and model.onnx_data external weights; release is idempotent', async () => {
     const directory = fixture({ layout: 'optimum', timestepShape: 'scalar' });
     expect(existsSync(join(directory, 'unet', 'model.onnx_data'))).toBe(true);
     const model = await loadModel(directory, { providers: ['cpu'] });
@@ -66,6 +66,7 @@ describe('loadModel: the layouts users have', () => {
     expect(model.schedulerConfig.beta_schedule).toBe('scaled_linear');
     await expectComponentsWork(model, FIXTURE_SCALING_FACTOR, 5);
     expect(model.onnxRunStats().runs).toBe(4);
+    await model.release();
     await model.release();
   });
 
@@ -145,6 +146,12 @@ describe('loadModel: broken folders', () => {
     expect(error.message).toContain(
       `${join(directory, 'unet', 'model.onnx')}: input 'timestep' is int64 [batch, 1]; expected 'timestep' (int64|int32|float32|float16|float64, rank 0 or 1)`,
     );
+  });
+
+  test('a text encoder of another length than the tokenizer pads to', async () => {
+    const directory = fixture({ layout: 'optimum', textEncoderLength: 64 });
+    const error = await loadError(directory);
+    expect(error.message).toContain(`${join(directory, 'text_encoder', 'model.onnx')} takes 64 tokens but the tokenizer pads to 77`);
   });
 
   test('an SDXL pipeline is refused by name', async () => {
