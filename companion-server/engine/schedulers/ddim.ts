@@ -10,10 +10,10 @@ import { boolean, number, oneOf } from './config';
 import type { NoiseScheduleConfig } from './noise-schedule';
 import { alphaCumprodLevel, alphasCumprodFor, noiseScheduleSpec } from './noise-schedule';
 import type { Prediction } from './prediction';
-import { PREDICTION_TYPES, splitModelOutput } from './prediction';
+import { PREDICTION_TYPES, clipPrediction, splitModelOutput } from './prediction';
 import type { NoiseLevel, PredictionType, StepOptions, StepOutput, TimestepSpacing } from './scheduler';
 import { TIMESTEP_SPACINGS, checkStepCount, roundHalfEven, spacedTimesteps } from './spacing';
-import { clamp, combine } from './tensor-math';
+import { combine } from './tensor-math';
 
 export type DdimConfig = NoiseScheduleConfig & {
   prediction_type: PredictionType;
@@ -107,11 +107,10 @@ export class DdimScheduler extends SchedulerBase<DdimConfig> {
     return combine([Math.sqrt(alphaProdTarget), predOriginalSample], [Math.sqrt(1 - alphaProdTarget), predEpsilon]);
   }
 
-  /** x_0 and eps at noise level alpha-bar; x_0 clipped per clip_sample, eps left as the model gave it (use_clipped_model_output=false). */
+  /** x_0 (clipped per clip_sample) and eps at noise level alpha-bar. */
   private predict(modelOutput: Tensor, sample: Tensor, alphaBar: number): Prediction {
     const prediction = splitModelOutput(this.config.prediction_type, modelOutput, sample, alphaCumprodLevel(alphaBar));
-    if (!this.config.clip_sample) return prediction;
-    return { ...prediction, predOriginalSample: clamp(prediction.predOriginalSample, this.config.clip_sample_range) };
+    return clipPrediction(prediction, this.config.clip_sample, this.config.clip_sample_range);
   }
 
   protected levelAt(stepIndex: number): NoiseLevel {

@@ -135,7 +135,7 @@ export class DpmSolverMultistepScheduler extends SchedulerBase<DpmSolverMultiste
       [-t.alphaT * phi, predOriginalSample],
     ];
     if (config.solver_order === 2 && previous && !lowerOrderFinal) {
-      // 4. second order: D1 = (m0 - m1) / r0 with r0 = h_0 / h (DPM-Solver++(2M), eq. 14)
+      // 4. second order (Algorithm 2): D1 = (m0 - m1) / r0 with r0 = h_0 / h, weighted per solver_type
       const s1 = solverLevel(this.sigmas[stepIndex - 1]);
       const r0 = (s0.lambdaT - s1.lambdaT) / h;
       const weight = config.solver_type === 'midpoint' ? -0.5 * t.alphaT * phi : t.alphaT * (phi / h + 1);

@@ -9,10 +9,10 @@ import type { ConfigSpec } from './config';
 import { boolean, number, oneOf } from './config';
 import type { NoiseScheduleConfig } from './noise-schedule';
 import { alphaCumprodLevel, alphasCumprodFor, noiseScheduleSpec } from './noise-schedule';
-import { PREDICTION_TYPES, splitModelOutput } from './prediction';
+import { PREDICTION_TYPES, clipPrediction, splitModelOutput } from './prediction';
 import type { NoiseLevel, PredictionType, StepOptions, StepOutput, TimestepSpacing } from './scheduler';
 import { TIMESTEP_SPACINGS, checkStepCount, linspace } from './spacing';
-import { clamp, combine } from './tensor-math';
+import { combine } from './tensor-math';
 
 export type LcmConfig = NoiseScheduleConfig & {
   prediction_type: PredictionType;
@@ -74,22 +74,19 @@ export class LcmScheduler extends SchedulerBase<LcmConfig> {
 
   step(modelOutput: Tensor, stepIndex: number, sample: Tensor, options?: StepOptions): StepOutput {
     this.checkStepIndex(stepIndex);
-    const isLast = stepIndex === this.schedule.length - 1;
     const timestep = this.schedule[stepIndex];
-    // 1. previous timestep and 2. its alpha-bar (unused after the last step, which returns the estimate)
-    const alphaProdT = this.alphasCumprod[timestep];
-    const alphaProdTPrev = isLast ? alphaProdT : this.alphasCumprod[this.schedule[stepIndex + 1]];
-    // 3. boundary-condition scalings c_skip(t), c_out(t) on the scaled timestep
+    // 1. boundary-condition scalings c_skip(t), c_out(t) on the scaled timestep
     const scaled = timestep * this.config.timestep_scaling;
     const cSkip = SIGMA_DATA ** 2 / (scaled ** 2 + SIGMA_DATA ** 2);
     const cOut = scaled / Math.sqrt(scaled ** 2 + SIGMA_DATA ** 2);
-    // 4. predicted x_0 from the model output, clipped per clip_sample
+    // 2. predicted x_0 from the model output, clipped per clip_sample
     const prediction = splitModelOutput(this.config.prediction_type, modelOutput, sample, this.levelAt(stepIndex));
-    const predOriginalSample = this.config.clip_sample ? clamp(prediction.predOriginalSample, this.config.clip_sample_range) : prediction.predOriginalSample;
-    // 5. the consistency function's output: c_out * x_0 + c_skip * x
+    const { predOriginalSample } = clipPrediction(prediction, this.config.clip_sample, this.config.clip_sample_range);
+    // 3. the consistency function's output: c_out * x_0 + c_skip * x, final after the last step
     const denoised = combine([cOut, predOriginalSample], [cSkip, sample]);
-    if (isLast) return { prevSample: denoised, predOriginalSample: denoised };
-    // 6. re-noise the estimate to the next timestep (multistep consistency sampling)
+    if (stepIndex === this.schedule.length - 1) return { prevSample: denoised, predOriginalSample: denoised };
+    // 4. re-noise the estimate to the next timestep's alpha-bar (multistep consistency sampling)
+    const alphaProdTPrev = this.alphasCumprod[this.schedule[stepIndex + 1]];
     const noise = this.requireNoise(options, sample, stepIndex);
     const prevSample = combine([Math.sqrt(alphaProdTPrev), denoised], [Math.sqrt(1 - alphaProdTPrev), noise]);
     return { prevSample, predOriginalSample: denoised };

@@ -8,7 +8,7 @@
  */
 import type { Tensor } from '../tensor';
 import type { NoiseLevel, PredictionType } from './scheduler';
-import { checkSameShape, combine } from './tensor-math';
+import { checkSameShape, clamp, combine } from './tensor-math';
 
 export const PREDICTION_TYPES: readonly PredictionType[] = ['epsilon', 'v_prediction', 'sample'];
 
@@ -41,4 +41,12 @@ export function splitModelOutput(type: PredictionType, modelOutput: Tensor, samp
       };
     }
   }
+}
+
+/**
+ * x_0 clipped to [-range, range] when `clipSample` (diffusers' clip_sample / clip_sample_range); eps
+ * stays as the model gave it (diffusers' use_clipped_model_output=false).
+ */
+export function clipPrediction(prediction: Prediction, clipSample: boolean, range: number): Prediction {
+  return clipSample ? { ...prediction, predOriginalSample: clamp(prediction.predOriginalSample, range) } : prediction;
 }
