@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { BrushRequest, JobContext, RgbaImage } from '../jobs';
 import type { StableDiffusionModel } from '../model/components';
-import { encodePrompts } from '../pipeline/conditioning';
 import { generateTrajectory } from '../pipeline/generate';
+import { ddimInvert } from '../pipeline/invert';
 import { encodeImages } from '../pipeline/vae';
 import { gaussianNoise } from '../random';
 import { createScheduler, type Scheduler } from '../schedulers';
@@ -71,11 +71,8 @@ async function buildTrajectory(input: SourceTrajectoryInput): Promise<SourceTraj
 }
 
 /**
- * DDIM inversion (Song et al. 2021, sec. 4.3; diffusers' DDIMInverseScheduler) of a clean latent Z_N back
- * to Z_firstStep, N - firstStep UNet calls. It runs on the conditional prediction alone (guidance 1):
- * inversion with classifier-free guidance amplifies its own error. The latents are rescaled to the
- * brush scheduler's sample scale at each step, so Euler-type schedulers (x0 + sigma eps) can start from
- * them; the retrace is exact in the limit only for DDIM.
+ * The inverted trajectory rescaled to the brush scheduler's sample scale at each step, so Euler-type
+ * schedulers (x0 + sigma eps) can start from it; the retrace is exact in the limit only for DDIM.
  */
 async function invertToStep(
   model: StableDiffusionModel,
@@ -87,19 +84,8 @@ async function invertToStep(
 ): Promise<(Tensor | undefined)[]> {
   const ddim = createScheduler('ddim', model.schedulerConfig);
   ddim.setTimesteps(request.steps);
-  const [cond] = await encodePrompts(model, [request.prompt]);
-  const steps = request.steps;
-  const latents: (Tensor | undefined)[] = new Array(steps + 1).fill(undefined);
-  let sample = encoded;
-  latents[steps] = encoded;
-  for (let i = steps - 1; i >= firstStep; i--) {
-    ctx.throwIfCancelled();
-    const noisePrediction = await model.unet.predict(sample, ddim.timesteps[i], cond);
-    sample = ddim.invertStep(noisePrediction, i, sample);
-    latents[i] = rescale(sample, sampleScale(target, i) / sampleScale(ddim, i));
-    ctx.progress({ phase: 'invert', step: steps - i, total: steps - firstStep });
-  }
-  return latents;
+  const inverted = await ddimInvert(model, encoded, { prompt: request.prompt, steps: request.steps, untilStep: firstStep, ctx });
+  return inverted.map((latent, i) => latent && (i === request.steps ? latent : rescale(latent, sampleScale(target, i) / sampleScale(ddim, i))));
 }
 
 function sampleScale(scheduler: Scheduler, step: number): number {
