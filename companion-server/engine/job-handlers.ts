@@ -9,6 +9,7 @@ import type { JobContext } from './jobs';
 import type { StableDiffusionModel } from './model/components';
 import { describeModel } from './model/model-info';
 import { unetProbe } from './model/unet-probe';
+import { generateJob } from './pipeline/generate-job';
 
 export type JobHandler<Params, Result> = (model: StableDiffusionModel, params: Params, ctx: JobContext) => Promise<Result>;
 
@@ -18,6 +19,7 @@ export type NoParams = Record<string, never>;
 export const jobHandlers = {
   info: async (model: StableDiffusionModel, _params: NoParams) => describeModel(model),
   'unet-probe': unetProbe,
+  generate: generateJob,
   brush: brushJob,
 } satisfies Record<string, JobHandler<never, unknown>>;
 
