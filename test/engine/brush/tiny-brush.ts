@@ -1,44 +1,10 @@
 /** Shared setup of the brush tests: the tiny model with a counting UNet, a generated source, requests. */
-import { join } from 'node:path';
-import type { BrushMask, BrushRequest, GenerateRequest, GrayImage, JobContext, ProgressEvent, RgbaImage } from '../../../companion-server/engine/jobs';
-import { loadModel } from '../../../companion-server/engine/model/load-model';
+import type { BrushMask, BrushRequest, GenerateRequest, GrayImage, RgbaImage } from '../../../companion-server/engine/jobs';
 import type { StableDiffusionModel } from '../../../companion-server/engine/model/components';
 import { generate } from '../../../companion-server/engine/pipeline/generate';
-import type { Tensor } from '../../../companion-server/engine/tensor';
+import { recordingContext } from '../../support/tiny-model';
 
-export const TINY_SD = join(__dirname, '../../../models/tiny-sd');
-
-export interface CountingModel {
-  model: StableDiffusionModel;
-  /** UNet calls since the last reset. */
-  unetCalls(): number;
-  resetCounts(): void;
-}
-
-/** The tiny model with its UNet wrapped so tests can count calls. */
-export async function loadCountingModel(): Promise<CountingModel> {
-  const loaded = await loadModel(TINY_SD, { providers: ['cpu'] });
-  let calls = 0;
-  const unet = {
-    inChannels: loaded.unet.inChannels,
-    predict(sample: Tensor, timestep: number, hidden: Tensor) {
-      calls++;
-      return loaded.unet.predict(sample, timestep, hidden);
-    },
-  };
-  return {
-    model: { ...loaded, unet, release: () => loaded.release(), onnxRunStats: () => loaded.onnxRunStats() },
-    unetCalls: () => calls,
-    resetCounts: () => {
-      calls = 0;
-    },
-  };
-}
-
-export function recordingContext(): JobContext & { events: ProgressEvent[] } {
-  const events: ProgressEvent[] = [];
-  return { events, progress: (event) => void events.push(event), throwIfCancelled: () => undefined };
-}
+export { TINY_SD, loadCountingModel, recordingContext, type CountingModel } from '../../support/tiny-model';
 
 export const GENERATION: GenerateRequest = {
   prompt: 'a quiet lake',
