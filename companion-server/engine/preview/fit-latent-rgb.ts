@@ -1,12 +1,16 @@
 /**
  * Fits the preview's linear latent -> RGB map against the model's own VAE decoder by least squares:
- * decode a few smooth random latents, average each decoded 8x8 block to one colour, and solve the
- * normal equations for rgb = W z + b. Run once per model; the result lives in the model folder.
+ * take latents of the kind the decoder sees (the encodings of smooth random colour fields, or smooth
+ * random latents for a model without an encoder), decode them, average each decoded 8x8 block to one
+ * colour, and solve the normal equations for rgb = W z + b. Run once per model; the result lives in
+ * the model folder.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StableDiffusionModel } from '../model/components';
+import { encodeImages } from '../pipeline/vae';
 import { GaussianRandom } from '../random';
+import type { RgbaImage } from '../jobs';
 import type { Tensor } from '../tensor';
 import { LATENT_RGB_FILE, isLatentRgbCoefficients, type LatentRgbCoefficients } from './latent-rgb';
 
@@ -25,7 +29,9 @@ export async function fitLatentRgb(model: StableDiffusionModel): Promise<LatentR
   const normal = new Float64Array(features * features);
   const rhs = Array.from({ length: 3 }, () => new Float64Array(features));
   for (let s = 0; s < FIT_SAMPLES; s++) {
-    const latents = smoothLatents(random, channels, FIT_LATENT_SIDE);
+    const latents = model.vaeEncoder
+      ? await encodeImages(model, [colourField(smoothField(random, 3, FIT_LATENT_SIDE * factor, FIT_SMOOTHNESS * factor))])
+      : smoothField(random, channels, FIT_LATENT_SIDE, FIT_SMOOTHNESS);
     const image = await model.vaeDecoder.decode(latents);
     const side = FIT_LATENT_SIDE;
     const pixelSide = side * factor;
@@ -50,7 +56,7 @@ export async function fitLatentRgb(model: StableDiffusionModel): Promise<LatentR
   return {
     weights: solutions.map((w) => Array.from(w.subarray(0, channels))),
     bias: solutions.map((w) => w[channels]),
-    fittedOn: `${FIT_SAMPLES} smooth random ${FIT_LATENT_SIDE}x${FIT_LATENT_SIDE} latents decoded by ${model.id}'s VAE (least squares)`,
+    fittedOn: `${FIT_SAMPLES} ${model.vaeEncoder ? 'encoded smooth random colour fields' : 'smooth random latents'} of ${FIT_LATENT_SIDE}x${FIT_LATENT_SIDE} cells, decoded by ${model.id}'s VAE (least squares)`,
   };
 }
 
@@ -73,27 +79,37 @@ export async function latentRgbFor(model: StableDiffusionModel): Promise<LatentR
   return fitted;
 }
 
-/** Gaussian control points every FIT_SMOOTHNESS cells, bilinearly interpolated: latents with image-like smoothness. */
-function smoothLatents(random: GaussianRandom, channels: number, side: number): Tensor {
-  const points = side / FIT_SMOOTHNESS + 1;
+/** Gaussian control points every `spacing` cells, bilinearly interpolated: [1, channels, side, side] with image-like smoothness. */
+function smoothField(random: GaussianRandom, channels: number, side: number, spacing: number): Tensor {
+  const points = Math.ceil(side / spacing) + 1;
   const data = new Float32Array(channels * side * side);
   for (let k = 0; k < channels; k++) {
     const grid = random.fill(new Float32Array(points * points));
+    const at = (yy: number, xx: number) => grid[yy * points + xx];
     for (let y = 0; y < side; y++) {
-      const gy = y / FIT_SMOOTHNESS;
-      const y0 = Math.floor(gy);
-      const fy = gy - y0;
+      const y0 = Math.floor(y / spacing);
+      const fy = y / spacing - y0;
       for (let x = 0; x < side; x++) {
-        const gx = x / FIT_SMOOTHNESS;
-        const x0 = Math.floor(gx);
-        const fx = gx - x0;
-        const at = (yy: number, xx: number) => grid[yy * points + xx];
+        const x0 = Math.floor(x / spacing);
+        const fx = x / spacing - x0;
         data[k * side * side + y * side + x] =
           (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
       }
     }
   }
   return { data, dims: [1, channels, side, side] };
+}
+
+/** A [1, 3, H, W] field of about unit variance -> an opaque RGBA image (mid-grey +- 2 sigma). */
+function colourField(field: Tensor): RgbaImage {
+  const [, , height, width] = field.dims;
+  const plane = width * height;
+  const data = new Uint8Array(plane * 4);
+  for (let p = 0; p < plane; p++) {
+    for (let c = 0; c < 3; c++) data[p * 4 + c] = Math.round(Math.min(255, Math.max(0, 127.5 + 64 * field.data[c * plane + p])));
+    data[p * 4 + 3] = 255;
+  }
+  return { width, height, data };
 }
 
 /** Solves the symmetric system A x = b by Gaussian elimination with partial pivoting (n is 5). */
