@@ -5,7 +5,7 @@
 import { SCHEDULER_KINDS, createScheduler } from '../../../companion-server/engine/schedulers';
 import type { Scheduler, SchedulerKind } from '../../../companion-server/engine/schedulers';
 import type { Tensor } from '../../../companion-server/engine/tensor';
-import { DUMMY_DIMS, dummyModel, dummyNoiseDeter, dummySampleDeter } from '../../support/diffusers-dummies';
+import { DUMMY_DIMS, diffusersLoop, dummyModel, dummyNoiseDeter, dummySampleDeter } from '../../support/diffusers-dummies';
 import { SD15_SCHEDULER_CONFIG } from '../../support/sd15-scheduler-config';
 import { TorchGenerator } from '../../support/torch-randn';
 
@@ -24,12 +24,7 @@ function noiseFor(scheduler: Scheduler, generator: TorchGenerator): Tensor | und
 /** diffusers' dummy-model loop over the whole schedule; stochastic steps draw torch-seeded noise. */
 function run(scheduler: Scheduler): Tensor {
   const generator = new TorchGenerator(0);
-  let sample = dummySampleDeter();
-  scheduler.timesteps.forEach((timestep, i) => {
-    const modelOutput = dummyModel(scheduler.scaleModelInput(sample, i), timestep);
-    sample = scheduler.step(modelOutput, i, sample, { noise: noiseFor(scheduler, generator) }).prevSample;
-  });
-  return sample;
+  return diffusersLoop(scheduler, { noiseAt: () => noiseFor(scheduler, generator) });
 }
 
 describe.each(SCHEDULER_KINDS)('the %s scheduler', (kind) => {

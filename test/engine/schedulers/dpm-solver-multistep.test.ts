@@ -2,7 +2,7 @@
 import { createScheduler } from '../../../companion-server/engine/schedulers';
 import type { SchedulerConfig } from '../../../companion-server/engine/schedulers';
 import type { Tensor } from '../../../companion-server/engine/tensor';
-import { absSumAndMean, dummyModel, dummyNoiseDeter, dummySampleDeter, expectWithin } from '../../support/diffusers-dummies';
+import { diffusersLoop, dummyModel, dummySampleDeter, expectAbsSumAndMean } from '../../support/diffusers-dummies';
 
 const TEST_CONFIG = {
   num_train_timesteps: 1000,
@@ -26,12 +26,7 @@ const TEST_CONFIG = {
 function fullLoop(overrides: SchedulerConfig = {}, start = 0): Tensor {
   const scheduler = createScheduler('dpm++2m', { ...TEST_CONFIG, ...overrides });
   scheduler.setTimesteps(10);
-  let sample = dummySampleDeter();
-  if (start > 0) sample = scheduler.addNoise(sample, dummyNoiseDeter(), start);
-  for (let i = start; i < scheduler.timesteps.length; i++) {
-    sample = scheduler.step(dummyModel(sample, scheduler.timesteps[i]), i, sample).prevSample;
-  }
-  return sample;
+  return diffusersLoop(scheduler, { start });
 }
 
 describe('DPM++ 2M matches diffusers', () => {
@@ -40,13 +35,11 @@ describe('DPM++ 2M matches diffusers', () => {
     ['v_prediction (test_full_loop_with_v_prediction)', { prediction_type: 'v_prediction' }, 0.2251],
     ['Karras sigmas and v_prediction (test_full_loop_with_karras_and_v_prediction)', { prediction_type: 'v_prediction', use_karras_sigmas: true }, 0.2096],
   ] as const)('in a full loop with %s', (_name, overrides, mean) => {
-    expectWithin(absSumAndMean(fullLoop(overrides)).mean, mean, 1e-3);
+    expectAbsSumAndMean(fullLoop(overrides), { mean });
   });
 
   it('in a loop from step 5 after add_noise, starting first-order (test_full_loop_with_noise)', () => {
-    const result = absSumAndMean(fullLoop({}, 5));
-    expectWithin(result.sum, 318.4111, 1e-2);
-    expectWithin(result.mean, 0.4146, 1e-3);
+    expectAbsSumAndMean(fullLoop({}, 5), { sum: 318.4111, mean: 0.4146 });
   });
 
   it('schedules as many timesteps as asked for, even all training steps (test_duplicated_timesteps)', () => {
@@ -84,5 +77,32 @@ describe('DPM++ 2M history', () => {
     scheduler.reset();
     stepAt(scheduler, 4);
     expect(stepAt(scheduler, 5).data).not.toEqual(firstOrder);
+  });
+});
+
+describe('DPM++ 2M options', () => {
+  it.each([1, 2] as const)('runs solver_order %i with both solver types and prediction types without NaN (test_solver_order_and_type)', (order) => {
+    for (const solverType of ['midpoint', 'heun'] as const) {
+      for (const predictionType of ['epsilon', 'sample'] as const) {
+        const sample = fullLoop({ solver_order: order, solver_type: solverType, prediction_type: predictionType });
+        expect(sample.data.some(Number.isNaN)).toBe(false);
+      }
+    }
+  });
+
+  it.each([
+    ['lower_order_final with fewer than 15 steps', { lower_order_final: true }],
+    ['euler_at_final', { euler_at_final: true }],
+    ['a zero final sigma', { final_sigmas_type: 'zero' }],
+  ] as const)('ends with a first-order step given %s', (_name, overrides) => {
+    const lastStep = (config: SchedulerConfig) => {
+      const scheduler = createScheduler('dpm++2m', { ...TEST_CONFIG, ...config });
+      scheduler.setTimesteps(10);
+      const sample = dummySampleDeter();
+      scheduler.step(dummyModel(sample, scheduler.timesteps[8]), 8, sample);
+      return scheduler.step(dummyModel(sample, scheduler.timesteps[9]), 9, sample).prevSample.data;
+    };
+    expect(lastStep(overrides)).toEqual(lastStep({ ...overrides, solver_order: 1 }));
+    expect(lastStep({ ...overrides, solver_order: 1 })).not.toEqual(lastStep({}));
   });
 });

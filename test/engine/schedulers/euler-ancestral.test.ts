@@ -5,28 +5,17 @@
 import { createScheduler } from '../../../companion-server/engine/schedulers';
 import type { SchedulerConfig } from '../../../companion-server/engine/schedulers';
 import type { Tensor } from '../../../companion-server/engine/tensor';
-import { absSumAndMean, dummyModel, dummyNoiseDeter, dummySampleDeter, expectWithin } from '../../support/diffusers-dummies';
+import { DUMMY_DIMS, diffusersLoop, expectAbsSumAndMean } from '../../support/diffusers-dummies';
 import { TorchGenerator } from '../../support/torch-randn';
 
 const TEST_CONFIG = { num_train_timesteps: 1100, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear' } as const;
 
-/** diffusers' full loop, 10 steps, keeping the scaled model input as the sample it steps, as diffusers' loop does. */
+/** diffusers' full loop, 10 steps, from step `start` (after add_noise when start > 0). */
 function fullLoop(overrides: SchedulerConfig = {}, start = 0): Tensor {
   const scheduler = createScheduler('euler-ancestral', { ...TEST_CONFIG, ...overrides });
   scheduler.setTimesteps(10);
   const generator = new TorchGenerator(0);
-  let sample = scale(dummySampleDeter(), scheduler.initNoiseSigma);
-  if (start > 0) sample = scheduler.addNoise(sample, dummyNoiseDeter(), start);
-  for (let i = start; i < scheduler.timesteps.length; i++) {
-    sample = scheduler.scaleModelInput(sample, i);
-    const modelOutput = dummyModel(sample, scheduler.timesteps[i]);
-    sample = scheduler.step(modelOutput, i, sample, { noise: generator.randn(modelOutput.dims) }).prevSample;
-  }
-  return sample;
-}
-
-function scale(t: Tensor, factor: number): Tensor {
-  return { data: t.data.map((x) => x * factor), dims: t.dims };
+  return diffusersLoop(scheduler, { start, eulerStyle: true, noiseAt: () => generator.randn(DUMMY_DIMS) });
 }
 
 describe('Euler ancestral matches diffusers', () => {
@@ -34,14 +23,10 @@ describe('Euler ancestral matches diffusers', () => {
     ['the default config (test_full_loop_no_noise)', {}, 152.3192, 0.1983],
     ['v_prediction (test_full_loop_with_v_prediction)', { prediction_type: 'v_prediction' }, 108.4439, 0.1412],
   ] as const)('in a full loop with %s', (_name, overrides, sum, mean) => {
-    const result = absSumAndMean(fullLoop(overrides));
-    expectWithin(result.sum, sum, 1e-2);
-    expectWithin(result.mean, mean, 1e-3);
+    expectAbsSumAndMean(fullLoop(overrides), { sum, mean });
   });
 
   it('in a loop from step 8 after add_noise (test_full_loop_with_noise)', () => {
-    const result = absSumAndMean(fullLoop({}, 8));
-    expectWithin(result.sum, 56163.0508, 1e-2);
-    expectWithin(result.mean, 73.129, 1e-3);
+    expectAbsSumAndMean(fullLoop({}, 8), { sum: 56163.0508, mean: 73.129 });
   });
 });

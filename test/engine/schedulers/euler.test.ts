@@ -2,28 +2,15 @@
 import { createScheduler } from '../../../companion-server/engine/schedulers';
 import type { SchedulerConfig } from '../../../companion-server/engine/schedulers';
 import type { Tensor } from '../../../companion-server/engine/tensor';
-import { absSumAndMean, dummyModel, dummyNoiseDeter, dummySampleDeter, expectWithin } from '../../support/diffusers-dummies';
+import { diffusersLoop, expectAbsSumAndMean } from '../../support/diffusers-dummies';
 
 const TEST_CONFIG = { num_train_timesteps: 1100, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear' } as const;
 
-/**
- * diffusers' EulerDiscreteSchedulerTest.full_loop, 10 steps. Like diffusers' loop, it keeps the
- * scaled model input as the sample it steps. From step `start` > 0 it first forward-noises with add_noise.
- */
+/** diffusers' EulerDiscreteSchedulerTest.full_loop, 10 steps, from step `start` (after add_noise when start > 0). */
 function fullLoop(overrides: SchedulerConfig = {}, start = 0): Tensor {
   const scheduler = createScheduler('euler', { ...TEST_CONFIG, ...overrides });
   scheduler.setTimesteps(10);
-  let sample = scale(dummySampleDeter(), scheduler.initNoiseSigma);
-  if (start > 0) sample = scheduler.addNoise(sample, dummyNoiseDeter(), start);
-  for (let i = start; i < scheduler.timesteps.length; i++) {
-    sample = scheduler.scaleModelInput(sample, i);
-    sample = scheduler.step(dummyModel(sample, scheduler.timesteps[i]), i, sample).prevSample;
-  }
-  return sample;
-}
-
-function scale(t: Tensor, factor: number): Tensor {
-  return { data: t.data.map((x) => x * factor), dims: t.dims };
+  return diffusersLoop(scheduler, { start, eulerStyle: true });
 }
 
 describe('Euler matches diffusers', () => {
@@ -32,15 +19,11 @@ describe('Euler matches diffusers', () => {
     ['v_prediction (test_full_loop_with_v_prediction)', { prediction_type: 'v_prediction' }, 0.0002, 2.2676e-6],
     ['Karras sigmas (test_full_loop_device_karras_sigmas)', { use_karras_sigmas: true }, 124.52299499511719, 0.16213932633399963],
   ] as const)('in a full loop with %s', (_name, overrides, sum, mean) => {
-    const result = absSumAndMean(fullLoop(overrides));
-    expectWithin(result.sum, sum, 1e-2);
-    expectWithin(result.mean, mean, 1e-3);
+    expectAbsSumAndMean(fullLoop(overrides), { sum, mean });
   });
 
   it('in a loop from step 8 after add_noise (test_full_loop_with_noise)', () => {
-    const result = absSumAndMean(fullLoop({}, 8));
-    expectWithin(result.sum, 57062.9297, 1e-2);
-    expectWithin(result.mean, 74.3007, 1e-3);
+    expectAbsSumAndMean(fullLoop({}, 8), { sum: 57062.9297, mean: 74.3007 });
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { createScheduler } from '../../../companion-server/engine/schedulers';
 import type { Tensor } from '../../../companion-server/engine/tensor';
-import { absSumAndMean, dummyModel, dummySampleDeter, expectWithin } from '../../support/diffusers-dummies';
+import { DUMMY_DIMS, diffusersLoop, expectAbsSumAndMean } from '../../support/diffusers-dummies';
 import { TorchGenerator } from '../../support/torch-randn';
 
 const TEST_CONFIG = { num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', prediction_type: 'epsilon' } as const;
@@ -13,13 +13,8 @@ function fullLoop(numInferenceSteps: number): Tensor {
   const scheduler = createScheduler('lcm', TEST_CONFIG);
   scheduler.setTimesteps(numInferenceSteps);
   const generator = new TorchGenerator(0);
-  let sample = dummySampleDeter();
-  for (let i = 0; i < scheduler.timesteps.length; i++) {
-    const isLast = i === scheduler.timesteps.length - 1;
-    const noise = isLast ? undefined : generator.randn(sample.dims);
-    sample = scheduler.step(dummyModel(sample, scheduler.timesteps[i]), i, sample, { noise }).prevSample;
-  }
-  return sample;
+  const last = numInferenceSteps - 1;
+  return diffusersLoop(scheduler, { noiseAt: (i) => (i < last ? generator.randn(DUMMY_DIMS) : undefined) });
 }
 
 describe('LCM matches diffusers', () => {
@@ -27,9 +22,7 @@ describe('LCM matches diffusers', () => {
     ['one step (test_full_loop_onestep)', 1, 18.7097, 0.0244],
     ['ten steps (test_full_loop_multistep)', 10, 197.7616, 0.2575],
   ] as const)('in a full loop of %s', (_name, steps, sum, mean) => {
-    const result = absSumAndMean(fullLoop(steps));
-    expectWithin(result.sum, sum, 1e-3);
-    expectWithin(result.mean, mean, 1e-3);
+    expectAbsSumAndMean(fullLoop(steps), { sum, mean }, { sum: 1e-3, mean: 1e-3 });
   });
 
   it('takes its timesteps from the 50-step distillation schedule', () => {
