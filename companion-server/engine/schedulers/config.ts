@@ -17,16 +17,19 @@ export type ConfigSpec<T> = { readonly [K in keyof T]: KeyRule<T[K]> };
 
 export type Warn = (message: string) => void;
 
-/** Keys of the diffusers schedulers we do not implement (PNDM, DDPM, UniPC, DEIS, Heun, EDM, ...). */
-const OTHER_DIFFUSERS_KEYS = new Set([
+/**
+ * Config keys of diffusers' scheduler classes, ours and the others (PNDM, DDPM, LMS, Heun, KDPM2, DEIS,
+ * UniPC, SA-Solver, EDM, flow matching): a key one of our kinds does not read may belong to another.
+ */
+const DIFFUSERS_SCHEDULER_KEYS = new Set([
   'skip_prk_steps', 'variance_type', 'predict_x0', 'solver_p', 'disable_corrector', 'use_flow_sigmas', 'flow_shift',
   'use_dynamic_shifting', 'time_shift_type', 'sigma_data', 'sigma_schedule', 'rho', 's_noise', 's_churn', 's_tmin',
   's_tmax', 'shift', 'base_shift', 'max_shift', 'base_image_seq_len', 'max_image_seq_len', 'invert_sigmas',
-  'shift_terminal', 'use_lu_lambdas', 'use_beta_sigmas', 'use_exponential_sigmas', 'dynamic_thresholding_ratio',
-  'sample_max_value', 'thresholding', 'lambda_min_clipped', 'euler_at_final', 'clip_sample', 'clip_sample_range',
-  'set_alpha_to_one', 'timestep_scaling', 'original_inference_steps', 'interpolation_type', 'timestep_type',
-  'final_sigmas_type', 'solver_order', 'algorithm_type', 'solver_type', 'lower_order_final', 'use_karras_sigmas',
-  'sigma_min', 'sigma_max',
+  'shift_terminal', 'stochastic_sampling', 'predictor_order', 'corrector_order', 'tau_func', 'use_lu_lambdas',
+  'use_beta_sigmas', 'use_exponential_sigmas', 'dynamic_thresholding_ratio', 'sample_max_value', 'thresholding',
+  'lambda_min_clipped', 'euler_at_final', 'clip_sample', 'clip_sample_range', 'set_alpha_to_one', 'timestep_scaling',
+  'original_inference_steps', 'interpolation_type', 'timestep_type', 'final_sigmas_type', 'solver_order',
+  'algorithm_type', 'solver_type', 'lower_order_final', 'use_karras_sigmas', 'sigma_min', 'sigma_max',
 ]);
 
 function describe(value: unknown): string {
@@ -103,7 +106,7 @@ export function resolveConfig<T>(kind: SchedulerKind, spec: ConfigSpec<T>, raw: 
     resolved[key] = value === undefined || value === null ? rule.fallback : rule.read(value, key);
   }
   for (const key of Object.keys(source)) {
-    if (key in spec || key.startsWith('_') || OTHER_DIFFUSERS_KEYS.has(key)) continue;
+    if (key in spec || key.startsWith('_') || DIFFUSERS_SCHEDULER_KEYS.has(key)) continue;
     warn?.(
       `Scheduler config key "${key}" is not a setting of any diffusers scheduler we know, so the ${kind} ` +
         `scheduler ignores it (ours: ${SCHEDULER_KINDS.join(', ')}). Check its spelling in scheduler_config.json.`,

@@ -32,8 +32,9 @@ export interface CreateSchedulerOptions {
 
 /**
  * A scheduler of `kind` configured by `config`: the parsed scheduler_config.json of any diffusers
- * scheduler class, checked here (keys of other classes and keys starting with "_" are ignored quietly). Unsupported values throw an
- * Error that lists the supported ones. Call setTimesteps before stepping.
+ * scheduler class, checked here. Keys of other classes and keys starting with "_" are ignored quietly,
+ * unknown keys go to `warn`, unsupported values throw an Error that lists the supported ones.
+ * Call setTimesteps before stepping.
  */
 export function createScheduler<K extends SchedulerKind>(
   kind: K,
