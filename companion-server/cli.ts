@@ -2,12 +2,14 @@
 /** The companion's command line: one subcommand per file under cli/. */
 import { Command } from 'commander';
 import { brushCommand } from './cli/brush';
+import { generateCommand } from './cli/generate';
 
 const program = new Command()
   .name('diffusion-brush')
   .description('Diffusion Brush companion: runs Stable Diffusion ONNX models locally for the Photoshop panel.')
   .showHelpAfterError();
 
+program.addCommand(generateCommand());
 program.addCommand(brushCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -5,19 +5,19 @@
  * for all. Everything is read and checked (by the engine's own request validator) before any work
  * starts, and files are written only once every variation is done.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
 import { DEFAULT_MODEL_DIR } from '../config/settings';
 import { runBrush } from '../engine/brush/run-brush';
 import { TrajectoryCache } from '../engine/brush/trajectory-cache';
 import { CONTEXT_KINDS, NOISE_MODES, validateBrushRequest } from '../engine/brush/validate';
 import { InvalidRequestError } from '../engine/errors';
-import { compositeThroughMask, cropPixels, decodeGray, decodeRgba, formatOfPath, pastePixels, writeImageFile } from '../engine/image';
-import type { BrushRequest, ContextOption, GrayImage, JobContext, NoiseMode, ProgressEvent, RgbaImage, TrajectorySource } from '../engine/jobs';
+import { compositeThroughMask, cropPixels, decodeGray, decodeRgba, pastePixels, writeImageFile } from '../engine/image';
+import type { BrushRequest, ContextOption, GrayImage, NoiseMode, RgbaImage, TrajectorySource } from '../engine/jobs';
 import { loadModel } from '../engine/model/load-model';
 import { SCHEDULER_KINDS, type SchedulerKind } from '../engine/schedulers/scheduler';
+import { checkOutputPath, integer, number, progressReporter } from './cli-options';
 
 interface BrushCliOptions {
   image: string;
@@ -190,15 +190,9 @@ function contextOption(value: string): ContextOption {
   return { kind: 'padding', pixels };
 }
 
-/** Output file names, checked before any work: a writable folder and a .png/.jpg extension. */
+/** Output file names, checked before any work; with K > 1 variations, -1 .. -K before the extension. */
 function outputPaths(out: string, variations: number): string[] {
-  try {
-    formatOfPath(out);
-  } catch (error) {
-    throw new InvalidArgumentError(`--out: ${(error as Error).message}`);
-  }
-  const folder = dirname(out);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InvalidArgumentError(`--out: the folder ${folder} does not exist; create it first.`);
+  checkOutputPath(out);
   if (!Number.isInteger(variations) || variations <= 1) return [out];
   const ext = extname(out);
   return Array.from({ length: variations }, (_, i) => `${out.slice(0, out.length - ext.length)}-${i + 1}${ext}`);
@@ -224,35 +218,4 @@ function withFlagNames(check: () => void): void {
     const which = maskNumber === undefined ? '' : ` (mask ${Number(maskNumber) + 1})`;
     throw new InvalidArgumentError(`${flag}${which}: ${error.message}`);
   }
-}
-
-function progressReporter(quiet: boolean | undefined): { ctx: JobContext; stop: () => void } {
-  if (quiet) return { ctx: { progress: () => undefined, throwIfCancelled: () => undefined }, stop: () => undefined };
-  const bar = new SingleBar({ format: '{phase} [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
-  let phase: string | undefined;
-  return {
-    ctx: {
-      progress: (event: ProgressEvent) => {
-        if (event.phase !== phase) {
-          if (phase) bar.stop();
-          phase = event.phase;
-          bar.start(event.total, event.step, { phase: event.phase.padEnd(7) });
-        } else bar.update(event.step);
-      },
-      throwIfCancelled: () => undefined,
-    },
-    stop: () => bar.stop(),
-  };
-}
-
-function integer(value: string, flag: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError(`${flag} must be a whole number; got "${value}".`);
-  return parsed;
-}
-
-function number(value: string, flag: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError(`${flag} must be a number; got "${value}".`);
-  return parsed;
 }
