@@ -245,7 +245,11 @@ export class CompanionClient {
       if (this.socket !== socket) return;
       this.socket = null;
       this.failAll(new CompanionError('CONNECTION_LOST', 'The connection to the companion was lost; the running job was cancelled. Brush again once it reconnects.'));
-      if (this.status.kind !== 'needs-pairing') this.scheduleReconnect('The companion is not reachable. Start it with "npm start"; the panel keeps retrying.');
+      if (this.status.kind === 'needs-pairing') return;
+      const unreachable = `The companion is not reachable at ${this.options.url}. Start it with "npm start"`;
+      // A failed pairing attempt waits for the user to press Pair again; a paired panel keeps retrying by itself.
+      if (proof.kind === 'pair' && this.status.kind !== 'ready') this.setStatus({ kind: 'needs-pairing', problem: `${unreachable}, then press Pair again.` });
+      else this.scheduleReconnect(`${unreachable}; the panel keeps retrying.`);
     };
   }
 

@@ -1,3 +1,4 @@
+/// <reference path="./spectrum-elements.d.ts" />
 /**
  * React wrappers for the Spectrum UXP widgets. React does not attach event handlers to custom
  * elements, so each wrapper adds its listener through a ref; the listener reads the latest callback

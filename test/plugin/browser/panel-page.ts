@@ -1,0 +1,65 @@
+/**
+ * Opens the panel harness in Debian's Chromium, headless, through playwright-core (never a
+ * downloaded browser). The harness bundle is built once per test run with the test webpack config.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import webpack from 'webpack';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const HARNESS_PAGE = path.join(ROOT, 'dist', 'panel-harness', 'harness.html');
+export const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export async function buildHarness(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const config = require('./webpack.config.js') as webpack.Configuration;
+  const stats = await new Promise<webpack.Stats>((resolve, reject) =>
+    webpack(config, (error, result) => (error || !result ? reject(error ?? new Error('webpack gave no result')) : resolve(result))),
+  );
+  if (stats.hasErrors()) throw new Error(`The panel harness did not build:\n${stats.toString('errors-only')}`);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * The page is a file:// URL on purpose: the companion refuses http(s) Origins (web pages), and the
+ * Photoshop panel is not a web page either.
+ */
+export async function openPanel(browser: Browser, companionUrl: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const url = `${pathToFileURL(HARNESS_PAGE).href}?companion=${encodeURIComponent(companionUrl)}`;
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="connection-status"]');
+  if (errors.length > 0) throw new Error(`The panel threw while loading: ${errors.join('; ')}`);
+  return page;
+}
+
+/** Moves an sp-slider the way a user's drag ends: the value changes and input + change fire. */
+export async function setSlider(page: Page, testId: string, value: number, nth = 0): Promise<void> {
+  await page.locator(`[data-testid="${testId}"]`).nth(nth).evaluate((slider, next) => {
+    const input = slider.shadowRoot!.querySelector('input')!;
+    input.value = String(next);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
+
+export async function typeInto(page: Page, testId: string, text: string): Promise<void> {
+  await page.locator(`[data-testid="${testId}"]`).first().locator('input, textarea').fill(text);
+}
