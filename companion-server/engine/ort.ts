@@ -3,6 +3,8 @@
  * float32 Tensors back; this module casts to whatever each session declares (fp16, int64, int32),
  * picks an execution provider by trying them one by one, and accounts the time spent in ORT.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { EngineError } from './engine-error';
 import { float16ToFloat32, float32ToFloat16 } from './float16';
@@ -71,7 +73,7 @@ export class ModelSession {
 
   /** Opens `path` (external data beside it is found by path) on the first provider that works. */
   static async open(path: string, options: OrtSessionOptions = {}): Promise<ModelSession> {
-    const available = new Set(ort.listSupportedBackends().map((backend) => backend.name));
+    const available = installedBackends();
     const attempts: ProviderAttempt[] = [];
     for (const provider of options.providers ?? DEFAULT_EXECUTION_PROVIDERS) {
       if (!available.has(provider)) {
@@ -244,6 +246,32 @@ export function describeValue(value: ValueInfo): string {
 
 export function describeAttempts(attempts: readonly ProviderAttempt[]): string {
   return attempts.map((attempt) => `  ${attempt.provider}: ${attempt.outcome}, ${attempt.reason}`).join('\n');
+}
+
+/**
+ * The backends this binding can run. Backends it lists as not bundled (cuda, tensorrt) load a provider
+ * library that only the opt-in install step downloads; trying them without it makes ORT print an error
+ * on stderr, so their library file is looked for first.
+ */
+function installedBackends(): Set<string> {
+  const bindingFolder = onnxruntimeBindingFolder();
+  const libraryName = (name: string) => (process.platform === 'win32' ? `onnxruntime_providers_${name}.dll` : `libonnxruntime_providers_${name}.so`);
+  const installed = (name: string) => bindingFolder === undefined || existsSync(join(bindingFolder, libraryName(name)));
+  return new Set(
+    ort
+      .listSupportedBackends()
+      .filter((backend) => backend.bundled || installed(backend.name))
+      .map((backend) => backend.name),
+  );
+}
+
+/** Where the native binding lives, or undefined when this package layout is not the one we know (then nothing is filtered). */
+function onnxruntimeBindingFolder(): string | undefined {
+  try {
+    return dirname(require.resolve(`onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}/onnxruntime_binding.node`));
+  } catch {
+    return undefined;
+  }
 }
 
 function withHint(reason: string, provider: string): string {
