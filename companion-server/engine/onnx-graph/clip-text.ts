@@ -32,7 +32,7 @@ export function checkClipTextConfig(config: CLIPTextConfig): void {
   if (config.hidden_size % config.num_attention_heads !== 0) {
     problems.push(`hidden_size ${config.hidden_size} is not divisible by num_attention_heads ${config.num_attention_heads}`);
   }
-  if (problems.length > 0) throw new Error(`Unsupported CLIPTextModel config: ${problems.join('; ')}.`);
+  if (problems.length > 0) throw new Error(`Unsupported CLIPTextModel config: ${problems.join('; ')}. Fix text_encoder/config.json or extend onnx-graph/clip-text.ts.`);
 }
 
 export function buildClipTextEncoder(config: CLIPTextConfig, weights: WeightSource): GraphBuilder {

@@ -38,8 +38,7 @@ export interface UNet2DConditionConfig {
   class_embed_type?: string | null;
 }
 
-export const UNET_INPUT_NAMES = { sample: 'sample', timestep: 'timestep', encoderHiddenStates: 'encoder_hidden_states' } as const;
-export const UNET_OUTPUT_NAME = 'out_sample';
+export const UNET_IO = { sample: 'sample', timestep: 'timestep', encoderHiddenStates: 'encoder_hidden_states', output: 'out_sample' } as const;
 
 const DOWN_BLOCK_TYPES: readonly string[] = ['CrossAttnDownBlock2D', 'DownBlock2D'];
 const UP_BLOCK_TYPES: readonly string[] = ['CrossAttnUpBlock2D', 'UpBlock2D'];
@@ -58,7 +57,7 @@ export function checkUnetConfig(config: UNet2DConditionConfig): void {
   if (config.use_linear_projection) problems.push('use_linear_projection (SD2.x) is not supported yet: only SD1.x UNets');
   if ((config.downsample_padding ?? 1) !== 1) problems.push(`downsample_padding ${config.downsample_padding} is not supported (only 1)`);
   if (config.addition_embed_type || config.class_embed_type) problems.push('class/addition embeddings (SDXL and variants) are not supported: only SD1.x UNets');
-  if (problems.length > 0) throw new Error(`Unsupported UNet config: ${problems.join('; ')}.`);
+  if (problems.length > 0) throw new Error(`Unsupported UNet config: ${problems.join('; ')}. This builder makes SD 1.x UNets; extend onnx-graph/unet.ts for others.`);
 }
 
 /** Heads per down block (diffusers' attention_head_dim naming quirk: it is a head count for SD1.x). */
@@ -78,9 +77,9 @@ export function buildUnet(config: UNet2DConditionConfig, weights: WeightSource):
   const transformerLayers = config.transformer_layers_per_block ?? 1;
   const crossAttentionDim = config.cross_attention_dim;
 
-  const sample = graph.input(UNET_INPUT_NAMES.sample, 'float32', ['batch_size', config.in_channels, 'height', 'width']);
-  const timestep = graph.input(UNET_INPUT_NAMES.timestep, 'int64', [1]);
-  const text = graph.input(UNET_INPUT_NAMES.encoderHiddenStates, 'float32', ['batch_size', 'sequence_length', crossAttentionDim]);
+  const sample = graph.input(UNET_IO.sample, 'float32', ['batch_size', config.in_channels, 'height', 'width']);
+  const timestep = graph.input(UNET_IO.timestep, 'int64', [1]);
+  const text = graph.input(UNET_IO.encoderHiddenStates, 'float32', ['batch_size', 'sequence_length', crossAttentionDim]);
 
   // 1. time: sinusoidal projection of the timestep, then the MLP; resnets take SiLU(embedding).
   const timeChannels = channels[0] * 4;
@@ -133,6 +132,6 @@ export function buildUnet(config: UNet2DConditionConfig, weights: WeightSource):
   // 5. out.
   h = silu(graph, groupNorm(ctx, 'conv_norm_out', h, hChannels, groups, epsilon));
   h = conv2d(ctx, 'conv_out', h, { inChannels: hChannels, outChannels: config.out_channels, kernelSize: 3 });
-  graph.output(UNET_OUTPUT_NAME, h, 'float32', ['batch_size', config.out_channels, 'height', 'width']);
+  graph.output(UNET_IO.output, h, 'float32', ['batch_size', config.out_channels, 'height', 'width']);
   return graph;
 }

@@ -40,7 +40,7 @@ export function checkVaeConfig(config: AutoencoderKLConfig): void {
     problems.push(`up_block_types must be ${blocks} x "UpDecoderBlock2D"`);
   }
   if ((config.act_fn ?? 'silu') !== 'silu') problems.push(`act_fn "${config.act_fn}" is not supported (only "silu")`);
-  if (problems.length > 0) throw new Error(`Unsupported AutoencoderKL config: ${problems.join('; ')}.`);
+  if (problems.length > 0) throw new Error(`Unsupported AutoencoderKL config: ${problems.join('; ')}. This builder makes SD 1.x VAEs; extend onnx-graph/vae.ts for others.`);
 }
 
 export function buildVaeEncoder(config: AutoencoderKLConfig, weights: WeightSource): GraphBuilder {
