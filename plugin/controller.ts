@@ -5,7 +5,7 @@
  * Components call its methods; they never hold state of their own that an action depends on.
  */
 import type { Root } from 'react-dom/client';
-import { Extent, planEdit, processingSize } from '../companion-server/engine/geometry';
+import { Extent, planEdit, processingSize, PROCESSING_MULTIPLE_LATENT_CELLS } from '../companion-server/engine/geometry';
 import type { ContextOption } from '../companion-server/engine/jobs';
 import { DEFAULT_PORT, type MaskParams, type GenerationParams } from '../companion-server/protocol';
 import { CompanionClient, CompanionError, type ConnectionStatus, type JobEvents, type RunningJob } from './client';
@@ -200,7 +200,10 @@ export class PanelController {
             isCancelled: () => this.cancelRequested,
           });
           const pictures = await Promise.all(outcome.variations.map((variation) => this.host.encodeRgbaPicture(variation.image)));
-          this.setState({ lastResults: { name, pictures } });
+          const how = generated
+            ? 'regenerated from the layer\'s generation parameters; toggle the layers to compare'
+            : 'source trajectory by inversion; toggle the layers to compare';
+          this.setState({ lastResults: { name, how, pictures } });
         },
       };
     });
@@ -236,7 +239,8 @@ export class PanelController {
           const record: GenerationRecord = { model: info.model.id, generation, placement };
           const name = generatedLayerName(generation.prompt, generation.seed, generation.steps);
           await this.host.writeGeneratedLayer({ documentId: doc.documentId, layerName: name, image: outcome.image, record, isCancelled: () => this.cancelRequested });
-          this.setState({ lastResults: { name, pictures: [await this.host.encodeRgbaPicture(outcome.image)] } });
+          const how = 'parameters stored with the layer: brushes on it regenerate its exact trajectory';
+          this.setState({ lastResults: { name, how, pictures: [await this.host.encodeRgbaPicture(outcome.image)] } });
         },
       };
     });
@@ -319,10 +323,17 @@ function contextOption(globals: GlobalSettings): ContextOption {
   return globals.context === 'padding' ? { kind: 'padding', pixels: globals.paddingPixels } : { kind: globals.context };
 }
 
-/** About the model's native area with the document's aspect ratio, never larger than the canvas. */
+/**
+ * About the model's native area with the document's aspect ratio, in the sizes the UNet accepts
+ * (multiples of 64 pixels), never larger than the canvas.
+ */
 function generationSize(canvas: { width: number; height: number }, nativeSize: number): { width: number; height: number } {
-  const ideal = processingSize(new Extent(canvas.width, canvas.height), nativeSize, VAE_SCALE_FACTOR);
-  const fit = (side: number, limit: number) => Math.max(VAE_SCALE_FACTOR, Math.min(side, Math.floor(limit / VAE_SCALE_FACTOR) * VAE_SCALE_FACTOR));
+  const multiple = VAE_SCALE_FACTOR * PROCESSING_MULTIPLE_LATENT_CELLS;
+  if (canvas.width < multiple || canvas.height < multiple) {
+    throw new Error(`The document is smaller than ${multiple}x${multiple} pixels, the smallest image the model makes. Enlarge the canvas (Image > Canvas Size) to generate into it.`);
+  }
+  const ideal = processingSize(new Extent(canvas.width, canvas.height), nativeSize, multiple);
+  const fit = (side: number, limit: number) => Math.min(side, Math.floor(limit / multiple) * multiple);
   return { width: fit(ideal.width, canvas.width), height: fit(ideal.height, canvas.height) };
 }
 

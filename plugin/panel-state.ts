@@ -58,8 +58,8 @@ export interface PanelState {
   masks: MaskEntry[];
   globals: GlobalSettings;
   job: JobView | null;
-  /** Thumbnails of the last written edit, first variation first. */
-  lastResults: { name: string; pictures: string[] } | null;
+  /** The last written edit: its name, how it came about, and thumbnails (first variation first). */
+  lastResults: { name: string; how: string; pictures: string[] } | null;
   notice: Notice | null;
 }
 

@@ -35,7 +35,8 @@ export function JobSection({ controller, state }: { controller: PanelController;
       )}
       {lastResults && (
         <div data-testid="results">
-          <sp-detail>Written: {lastResults.name} (toggle its layers to compare)</sp-detail>
+          <sp-body size="s">Written: {lastResults.name}</sp-body>
+          <sp-detail>{lastResults.how}</sp-detail>
           <div className="row wrap">
             {lastResults.pictures.map((picture, i) => (
               <img key={i} className="result" src={picture} alt={`Variation ${i + 1}`} />
