@@ -14,7 +14,8 @@ function secure(): typeof SecureStorageInstance {
 export async function loadToken(): Promise<string | null> {
   try {
     const bytes = await secure().getItem(TOKEN_KEY);
-    return bytes && bytes.length > 0 ? new TextDecoder().decode(bytes) : null;
+    // Tokens are base64url, plain ASCII; TextDecoder is missing in some UXP versions.
+    return bytes && bytes.length > 0 ? String.fromCharCode(...bytes) : null;
   } catch {
     // Secure storage "should be regarded as a cache" (Adobe): a lost token just means pairing again.
     return null;

@@ -77,7 +77,6 @@ function MaskItem({ controller, mask, index, count, steps }: MaskItemProps) {
         max={2}
         step={0.05}
         value={mask.strength}
-        format={(value) => value.toFixed(2)}
         onChange={(strength) => controller.updateMask(key, { strength })}
         testId="mask-strength"
       />

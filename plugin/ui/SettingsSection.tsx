@@ -24,7 +24,7 @@ export function SettingsSection({ controller, globals }: { controller: PanelCont
       <TextField multiline value={globals.prompt} placeholder="Prompt" onChange={(prompt) => set({ prompt })} testId="prompt" />
       <TextField value={globals.negativePrompt} placeholder="Negative prompt" onChange={(negativePrompt) => set({ negativePrompt })} />
       <Slider label="Steps" min={2} max={60} step={1} value={globals.steps} onChange={(steps) => set({ steps })} testId="steps" />
-      <Slider label="Guidance" min={0} max={15} step={0.5} value={globals.guidance} format={(v) => v.toFixed(1)} onChange={(guidance) => set({ guidance })} />
+      <Slider label="Guidance" min={0} max={15} step={0.5} value={globals.guidance} onChange={(guidance) => set({ guidance })} />
       <Slider label="Variations" min={1} max={4} step={1} value={globals.variations} onChange={(variations) => set({ variations })} testId="variations" />
       <Picker label="Scheduler" value={globals.scheduler} options={SCHEDULER_OPTIONS} onChange={(scheduler) => set({ scheduler })} />
       <Picker label="Context" value={globals.context} options={CONTEXT_OPTIONS} onChange={(context) => set({ context })} />

@@ -63,12 +63,11 @@ interface SliderProps {
   step: number;
   value: number;
   onChange: (value: number) => void;
-  /** How the value is written next to the label. */
-  format?: (value: number) => string;
   testId?: string;
 }
 
-export function Slider({ label, min, max, step, value, onChange, format = String, testId }: SliderProps) {
+/** The slider shows its own value next to the label (UXP's sp-slider does). */
+export function Slider({ label, min, max, step, value, onChange, testId }: SliderProps) {
   // 'input' fires while dragging, 'change' on release: both update, so the label follows the thumb.
   const ref = useElementEvents<ValueElement>(['input', 'change'], (element) => {
     const next = Number(element.value);
@@ -80,7 +79,6 @@ export function Slider({ label, min, max, step, value, onChange, format = String
   return (
     <sp-slider ref={ref} class="slider" min={min} max={max} step={step} value={value} data-testid={testId}>
       <sp-label slot="label">{label}</sp-label>
-      <sp-label slot="value">{format(value)}</sp-label>
     </sp-slider>
   );
 }

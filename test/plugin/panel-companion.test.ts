@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, buildHarness, launchChromium, openPanel, setSlider, typeInto } from './browser/panel-page';
+import { ARTIFACTS, buildHarness, launchChromium, openPanel, setSlider, sliderValue, typeInto } from './browser/panel-page';
 import { startCompanion, type RunningCompanion } from './browser/companion-process';
 
 let companion: RunningCompanion;
@@ -14,9 +14,12 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  [companion] = await Promise.all([startCompanion(), buildHarness()]);
+  const [started, built] = await Promise.allSettled([startCompanion(), buildHarness('companion')]);
+  if (started.status === 'fulfilled') companion = started.value;
+  if (started.status === 'rejected') throw started.reason;
+  if (built.status === 'rejected') throw built.reason;
   browser = await launchChromium();
-  page = await openPanel(browser, companion.url);
+  page = await openPanel(browser, built.value, companion.url);
 }, 180_000);
 
 afterAll(async () => {
@@ -57,7 +60,7 @@ describe('the panel with a real companion', () => {
     await setSlider(page, 'variations', 2);
     await setSlider(page, 'mask-step', 3);
     await setSlider(page, 'mask-strength', 1);
-    await expect(page.locator('[data-testid="mask-step"] [slot="value"]').textContent()).resolves.toBe('3');
+    await expect(sliderValue(page, 'mask-step')).resolves.toBe('3');
 
     await countPreviews();
     await page.locator('[data-testid="brush"]').click();

@@ -4,16 +4,16 @@
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, buildHarness, launchChromium, openPanel, setSlider, typeInto } from './browser/panel-page';
+import { ARTIFACTS, buildHarness, launchChromium, openPanel, setSlider, sliderValue, typeInto } from './browser/panel-page';
 
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  await buildHarness();
+  const harness = await buildHarness('offline');
   browser = await launchChromium();
   // Port 9 (discard) has nothing listening on loopback: the companion is "not running".
-  page = await openPanel(browser, 'ws://127.0.0.1:9');
+  page = await openPanel(browser, harness, 'ws://127.0.0.1:9');
 });
 
 afterAll(async () => {
@@ -50,8 +50,8 @@ describe('the panel without a companion', () => {
 
     await setSlider(page, 'mask-step', 9);
     await setSlider(page, 'mask-strength', 1.25);
-    await expect(page.locator('[data-testid="mask-step"] [slot="value"]').textContent()).resolves.toBe('9');
-    await expect(page.locator('[data-testid="mask-strength"] [slot="value"]').textContent()).resolves.toBe('1.25');
+    await expect(sliderValue(page, 'mask-step')).resolves.toBe('9');
+    await expect(sliderValue(page, 'mask-strength')).resolves.toBe('1.25');
 
     const seed = await page.locator('[data-testid="mask-seed"]').textContent();
     await page.locator('[data-testid="new-seed"]').click();

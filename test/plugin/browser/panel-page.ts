@@ -8,7 +8,6 @@ import webpack from 'webpack';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-const HARNESS_PAGE = path.join(ROOT, 'dist', 'panel-harness', 'harness.html');
 export const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -22,13 +21,21 @@ const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
-export async function buildHarness(): Promise<void> {
+/**
+ * Builds the harness into dist/panel-harness/<name>/ and returns the page's path. Each test file
+ * builds its own copy: jest runs test files in parallel, and one build's clean step would delete
+ * another's files.
+ */
+export async function buildHarness(name: string): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const config = require('./webpack.config.js') as webpack.Configuration;
+  const base = require('./webpack.config.js') as webpack.Configuration;
+  const outputPath = path.join(ROOT, 'dist', 'panel-harness', name);
+  const config = { ...base, output: { ...base.output, path: outputPath } };
   const stats = await new Promise<webpack.Stats>((resolve, reject) =>
     webpack(config, (error, result) => (error || !result ? reject(error ?? new Error('webpack gave no result')) : resolve(result))),
   );
   if (stats.hasErrors()) throw new Error(`The panel harness did not build:\n${stats.toString('errors-only')}`);
+  return path.join(outputPath, 'harness.html');
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -39,11 +46,11 @@ export function launchChromium(): Promise<Browser> {
  * The page is a file:// URL on purpose: the companion refuses http(s) Origins (web pages), and the
  * Photoshop panel is not a web page either.
  */
-export async function openPanel(browser: Browser, companionUrl: string): Promise<Page> {
+export async function openPanel(browser: Browser, harnessPage: string, companionUrl: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  const url = `${pathToFileURL(HARNESS_PAGE).href}?companion=${encodeURIComponent(companionUrl)}`;
+  const url = `${pathToFileURL(harnessPage).href}?companion=${encodeURIComponent(companionUrl)}`;
   await page.goto(url);
   await page.waitForSelector('[data-testid="connection-status"]');
   if (errors.length > 0) throw new Error(`The panel threw while loading: ${errors.join('; ')}`);
@@ -62,4 +69,9 @@ export async function setSlider(page: Page, testId: string, value: number, nth =
 
 export async function typeInto(page: Page, testId: string, text: string): Promise<void> {
   await page.locator(`[data-testid="${testId}"]`).first().locator('input, textarea').fill(text);
+}
+
+/** The value an sp-slider shows beside its label. */
+export function sliderValue(page: Page, testId: string): Promise<string | null> {
+  return page.locator(`[data-testid="${testId}"]`).first().evaluate((slider) => slider.shadowRoot!.querySelector('.value')!.textContent);
 }

@@ -53,6 +53,7 @@ class SpActionButton extends HTMLElement {
 class SpSlider extends HTMLElement {
   static observedAttributes = ['min', 'max', 'step', 'value'];
   private readonly input: HTMLInputElement;
+  private readonly shown: HTMLElement;
   constructor() {
     super();
     const root = shadow(
@@ -61,20 +62,28 @@ class SpSlider extends HTMLElement {
         :host { display: block; }
         .top { display: flex; justify-content: space-between; color: #b8b8b8; }
         input { width: 100%; accent-color: #d0d0d0; margin: 2px 0; }
-      </style><div class="top"><slot name="label"></slot><slot name="value"></slot></div><input type="range">`,
+      </style><div class="top"><slot name="label"></slot><span class="value"></span></div><input type="range">`,
     );
     this.input = root.querySelector('input')!;
+    this.shown = root.querySelector('.value')!;
     forward(this, this.input, 'input', 'change');
+    this.input.addEventListener('input', () => this.showValue());
   }
   attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
     if (value !== null) this.input.setAttribute(name, value);
     if (name === 'value' && value !== null) this.input.value = value;
+    this.showValue();
+  }
+  /** Like UXP's sp-slider, the element shows its own value. */
+  private showValue(): void {
+    this.shown.textContent = this.input.value;
   }
   get value(): number {
     return Number(this.input.value);
   }
   set value(value: number) {
     this.input.value = String(value);
+    this.showValue();
   }
 }
 
