@@ -5,16 +5,8 @@
  * wherever the layer mask is 0.
  */
 import { Bounds, planEdit, type EditPlan } from '../geometry';
-import {
-  areaAverage,
-  compositeThroughMask,
-  cropPixels,
-  featherMask,
-  growMask,
-  maskFromGray,
-  resizeRgba,
-} from '../image';
-import type { BrushRequest, BrushResult, BrushVariation, GrayImage, JobContext, RgbaImage } from '../jobs';
+import { areaAverage, cropPixels, featherMask, growMask, maskFromGray, replaceWhereMasked, resizeRgba } from '../image';
+import type { BrushRequest, BrushResult, BrushVariation, GrayImage, JobContext } from '../jobs';
 import type { StableDiffusionModel } from '../model/components';
 import { encodePrompts } from '../pipeline/conditioning';
 import { decodeLatents } from '../pipeline/vae';
@@ -76,10 +68,13 @@ export async function runBrush(model: StableDiffusionModel, request: BrushReques
   const decoded = await decodeLatents(model, edited);
   ctx.progress({ phase: 'decode', step: 1, total: 1 });
   const layerMask = unionOfMasks(maskCrops);
+  // Only the drawn masks' box is scaled back: outside it the source's own bytes are kept anyway.
+  const drawn = unionBounds(maskBounds).offsetBy(origin).relativeTo(plan.context);
   const variations: BrushVariation[] = [];
   for (const [index, image] of decoded.entries()) {
-    const scaled = await resizeRgba(image, sourceCrop.width, sourceCrop.height);
-    variations.push({ index, image: keepSourceWhereUnmasked(sourceCrop, scaled, layerMask), placement: boundsToRect(plan.context), layerMask });
+    const scaled = await resizeRgba(image, sourceCrop.width, sourceCrop.height, drawn);
+    // The soft band stays fully edited: Photoshop blends it through the layer mask (compositeThroughMask for files).
+    variations.push({ index, image: replaceWhereMasked(sourceCrop, scaled, layerMask, drawn), placement: boundsToRect(plan.context), layerMask });
   }
   const { source: _source, masks, ...rest } = request;
   return { variations, parameters: { ...rest, masks: masks.map(({ mask: _mask, ...parameters }) => parameters) } };
@@ -89,9 +84,7 @@ export async function runBrush(model: StableDiffusionModel, request: BrushReques
 export function planBrush(model: StableDiffusionModel, request: BrushRequest, maskBounds: readonly Bounds[]): EditPlan {
   const origin = request.sourceOrigin ?? { left: 0, top: 0 };
   const { source } = request;
-  const selection = maskBounds.reduce((union, b) =>
-    Bounds.fromEdges(Math.min(union.left, b.left), Math.min(union.top, b.top), Math.max(union.right, b.right), Math.max(union.bottom, b.bottom)),
-  );
+  const selection = unionBounds(maskBounds);
   const generation = request.trajectory.kind === 'generated' ? request.trajectory.generation : undefined;
   return planEdit({
     canvas: request.canvasSize ?? { width: source.width, height: source.height },
@@ -104,13 +97,22 @@ export function planBrush(model: StableDiffusionModel, request: BrushRequest, ma
   });
 }
 
-/** Each mask grown and feathered in crop pixels, then area-averaged to the latent grid. */
+function unionBounds(bounds: readonly Bounds[]): Bounds {
+  return bounds.reduce((union, b) =>
+    Bounds.fromEdges(Math.min(union.left, b.left), Math.min(union.top, b.top), Math.max(union.right, b.right), Math.max(union.bottom, b.bottom)),
+  );
+}
+
+/** Each mask grown and feathered in crop pixels (when asked), then area-averaged to the latent grid. */
 function latentRegions(request: BrushRequest, maskCrops: readonly GrayImage[], plan: EditPlan): LatentRegion[] {
   const prompts = distinctPrompts(request);
+  const grow = request.growPixels ?? 0;
+  const feather = request.featherPixels ?? 0;
+  const { width, height } = plan.latent;
   return request.masks.map((entry, k) => {
-    const soft = featherMask(growMask(maskFromGray(maskCrops[k]), request.growPixels ?? 0), request.featherPixels ?? 0);
+    const drawn = maskCrops[k];
     return {
-      mask: areaAverage(soft, plan.latent.width, plan.latent.height),
+      mask: grow > 0 || feather > 0 ? areaAverage(featherMask(growMask(maskFromGray(drawn), grow), feather), width, height) : areaAverage(drawn, width, height, 255),
       step: entry.step,
       strength: entry.strength,
       seed: entry.seed,
@@ -129,15 +131,6 @@ function unionOfMasks(masks: readonly GrayImage[]): GrayImage {
   const data = new Uint8Array(masks[0].data);
   for (const mask of masks.slice(1)) for (let i = 0; i < data.length; i++) data[i] = Math.max(data[i], mask.data[i]);
   return { width: masks[0].width, height: masks[0].height, data };
-}
-
-/**
- * The edited pixels inside the layer mask and the source's bytes outside it. The soft band stays fully
- * edited here: Photoshop blends it through the layer mask (compositeThroughMask does the same for files).
- */
-function keepSourceWhereUnmasked(source: RgbaImage, edited: RgbaImage, layerMask: GrayImage): RgbaImage {
-  const opaque: GrayImage = { ...layerMask, data: layerMask.data.map((m) => (m === 0 ? 0 : 255)) };
-  return compositeThroughMask(source, edited, opaque);
 }
 
 function boundsToRect(bounds: Bounds) {

@@ -5,7 +5,8 @@
  */
 import type { MaskPlane } from './mask-plane';
 
-export function areaAverage(plane: MaskPlane, width: number, height: number): MaskPlane {
+/** `plane` values are divided by `unit` (255 reads an 8-bit mask directly as coverage in [0, 1]). */
+export function areaAverage(plane: { width: number; height: number; data: ArrayLike<number> }, width: number, height: number, unit = 1): MaskPlane {
   const rows = axisWeights(plane.width, width);
   const cols = axisWeights(plane.height, height);
   // Horizontal pass: [plane.height][width].
@@ -24,7 +25,7 @@ export function areaAverage(plane: MaskPlane, width: number, height: number): Ma
     const { start, weights } = cols[y];
     for (let k = 0; k < weights.length; k++) {
       const src = (start + k) * width;
-      const w = weights[k];
+      const w = weights[k] / unit;
       for (let x = 0; x < width; x++) out[y * width + x] += horizontal[src + x] * w;
     }
   }

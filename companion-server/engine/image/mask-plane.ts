@@ -24,36 +24,65 @@ export function maskToGray(mask: MaskPlane): GrayImage {
   return { width: mask.width, height: mask.height, data };
 }
 
-/** The smallest rectangle holding every non-zero pixel of an 8-bit mask, or undefined when it is empty. */
+/**
+ * The smallest rectangle holding every non-zero pixel of an 8-bit mask, or undefined when it is empty.
+ * Masks can be whole 8000x6000 documents, so empty rows are skipped four bytes at a time and the
+ * columns are narrowed only within the rows between the first and last non-zero pixel.
+ */
 export function grayBounds(gray: GrayImage): Bounds | undefined {
-  const { width, height, data } = gray;
-  let left = width;
-  let right = -1;
-  let top = height;
-  let bottom = -1;
-  for (let y = 0; y < height; y++) {
+  const { width, data } = gray;
+  const first = firstNonZero(data);
+  if (first < 0) return undefined;
+  const last = lastNonZero(data);
+  const top = Math.floor(first / width);
+  const bottom = Math.floor(last / width);
+  let left = first % width;
+  let right = last % width;
+  for (let y = top; y <= bottom; y++) {
     const row = y * width;
-    let first = -1;
-    for (let x = 0; x < width; x++) {
+    for (let x = 0; x < left; x++) {
       if (data[row + x] !== 0) {
-        first = x;
+        left = x;
         break;
       }
     }
-    if (first < 0) continue;
-    let last = first;
-    for (let x = width - 1; x > first; x--) {
+    for (let x = width - 1; x > right; x--) {
       if (data[row + x] !== 0) {
-        last = x;
+        right = x;
         break;
       }
     }
-    left = Math.min(left, first);
-    right = Math.max(right, last);
-    top = Math.min(top, y);
-    bottom = y;
   }
-  return right < 0 ? undefined : Bounds.fromEdges(left, top, right + 1, bottom + 1);
+  return Bounds.fromEdges(Math.min(left, right), top, Math.max(left, right) + 1, bottom + 1);
+}
+
+/** The bytes of `data` as whole 32-bit words: [start, end) byte range covered by `words`. */
+function alignedWords(data: Uint8Array): { words: Uint32Array; start: number; end: number } {
+  const start = Math.min(data.length, (4 - (data.byteOffset % 4)) % 4);
+  const count = Math.floor((data.length - start) / 4);
+  return { words: new Uint32Array(data.buffer, data.byteOffset + start, count), start, end: start + count * 4 };
+}
+
+function firstNonZero(data: Uint8Array): number {
+  const { words, start, end } = alignedWords(data);
+  for (let i = 0; i < start; i++) if (data[i] !== 0) return i;
+  for (let w = 0; w < words.length; w++) {
+    if (words[w] === 0) continue;
+    for (let i = start + w * 4; ; i++) if (data[i] !== 0) return i;
+  }
+  for (let i = end; i < data.length; i++) if (data[i] !== 0) return i;
+  return -1;
+}
+
+function lastNonZero(data: Uint8Array): number {
+  const { words, start, end } = alignedWords(data);
+  for (let i = data.length - 1; i >= end; i--) if (data[i] !== 0) return i;
+  for (let w = words.length - 1; w >= 0; w--) {
+    if (words[w] === 0) continue;
+    for (let i = start + w * 4 + 3; ; i--) if (data[i] !== 0) return i;
+  }
+  for (let i = start - 1; i >= 0; i--) if (data[i] !== 0) return i;
+  return -1;
 }
 
 /**

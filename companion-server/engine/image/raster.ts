@@ -2,8 +2,12 @@
 import type { GrayImage, RgbaImage } from '../jobs';
 import type { RectLike } from '../geometry';
 
-/** Copies `rect` (in the image's own pixels, inside it) out of an image with `channels` bytes a pixel. */
+/**
+ * Copies `rect` (in the image's own pixels, inside it) out of an image with `channels` bytes a pixel;
+ * a rect covering the whole image returns the image itself (images are never mutated).
+ */
 export function cropPixels<T extends RgbaImage | GrayImage>(image: T, rect: RectLike, channels: 1 | 4): T {
+  if (rect.left === 0 && rect.top === 0 && rect.width === image.width && rect.height === image.height) return image;
   if (rect.left < 0 || rect.top < 0 || rect.left + rect.width > image.width || rect.top + rect.height > image.height) {
     throw new RangeError(`Crop ${rect.width}x${rect.height} at (${rect.left}, ${rect.top}) lies outside the ${image.width}x${image.height} image.`);
   }
@@ -49,4 +53,27 @@ export function pastePixels(canvas: RgbaImage, patch: RgbaImage, left: number, t
     data.set(patch.data.subarray(y * rowBytes, (y + 1) * rowBytes), ((top + y) * canvas.width + left) * 4);
   }
   return { width: canvas.width, height: canvas.height, data };
+}
+
+/**
+ * A copy of `base` whose colour is taken from `patch` (placed with its top-left at `at`) wherever `mask`
+ * (base's size) is non-zero; everywhere else, and the alpha channel, keep base's exact bytes.
+ */
+export function replaceWhereMasked(base: RgbaImage, patch: RgbaImage, mask: GrayImage, at: { left: number; top: number }): RgbaImage {
+  if (mask.width !== base.width || mask.height !== base.height || at.left < 0 || at.top < 0 || at.left + patch.width > base.width || at.top + patch.height > base.height) {
+    throw new RangeError(`A ${patch.width}x${patch.height} patch at (${at.left}, ${at.top}) with a ${mask.width}x${mask.height} mask does not fit the ${base.width}x${base.height} image.`);
+  }
+  const data = new Uint8Array(base.data);
+  for (let y = 0; y < patch.height; y++) {
+    const row = (at.top + y) * base.width + at.left;
+    for (let x = 0; x < patch.width; x++) {
+      if (mask.data[row + x] === 0) continue;
+      const to = (row + x) * 4;
+      const from = (y * patch.width + x) * 4;
+      data[to] = patch.data[from];
+      data[to + 1] = patch.data[from + 1];
+      data[to + 2] = patch.data[from + 2];
+    }
+  }
+  return { width: base.width, height: base.height, data };
 }

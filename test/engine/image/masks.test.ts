@@ -36,6 +36,11 @@ describe('areaAverage', () => {
     expect(out.data[0]).toBeCloseTo(1 / 64);
   });
 
+  it('reads an 8-bit mask directly as coverage with unit 255', () => {
+    const gray = { width: 2, height: 1, data: Uint8Array.from([255, 0]) };
+    expect(Array.from(areaAverage(gray, 1, 1, 255).data)).toEqual([0.5]);
+  });
+
   it('preserves the mean coverage of a soft mask', () => {
     const values = Array.from({ length: 40 * 24 }, (_, i) => (i % 7) / 6);
     const source = plane(40, 24, values);
@@ -102,5 +107,32 @@ describe('8-bit conversion', () => {
   it('round-trips every grey level', () => {
     const gray = { width: 256, height: 1, data: Uint8Array.from({ length: 256 }, (_, i) => i) };
     expect(maskToGray(maskFromGray(gray)).data).toEqual(gray.data);
+  });
+});
+
+describe('grayBounds on unaligned and large masks', () => {
+  it('agrees with a plain scan for random sparse masks at any byte offset', () => {
+    let state = 12345;
+    const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let trial = 0; trial < 50; trial++) {
+      const width = 1 + Math.floor(random() * 40);
+      const height = 1 + Math.floor(random() * 30);
+      const offset = Math.floor(random() * 4);
+      const buffer = new Uint8Array(width * height + offset);
+      const data = buffer.subarray(offset);
+      const dots = Math.floor(random() * 4);
+      for (let d = 0; d < dots; d++) data[Math.floor(random() * data.length)] = 1 + Math.floor(random() * 254);
+      let expected: string | undefined;
+      const xs: number[] = [];
+      const ys: number[] = [];
+      data.forEach((v, i) => {
+        if (v) {
+          xs.push(i % width);
+          ys.push(Math.floor(i / width));
+        }
+      });
+      if (xs.length) expected = `${Math.max(...xs) - Math.min(...xs) + 1}x${Math.max(...ys) - Math.min(...ys) + 1} at (${Math.min(...xs)}, ${Math.min(...ys)})`;
+      expect(grayBounds({ width, height, data })?.toString()).toBe(expected);
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   encodeRgba,
   formatOfPath,
   pastePixels,
+  replaceWhereMasked,
   resizeRgba,
   writeImageFile,
 } from '../../../companion-server/engine/image';
@@ -28,6 +29,17 @@ describe('crop, paste and composite', () => {
     const image = gradient(20, 10);
     const rect = { left: 3, top: 2, width: 7, height: 5 };
     expect(pastePixels(image, cropPixels(image, rect, 4), rect.left, rect.top).data).toEqual(image.data);
+  });
+
+  it('takes the patch\'s colour where the mask is set and keeps every other byte, alpha included', () => {
+    const base = gradient(4, 3);
+    const patch = { width: 2, height: 1, data: new Uint8Array(8).fill(9) };
+    const mask = { width: 4, height: 3, data: new Uint8Array(12) };
+    mask.data[1 * 4 + 2] = 1;
+    const out = replaceWhereMasked(base, patch, mask, { left: 1, top: 1 });
+    const changed = Array.from(out.data).flatMap((v, i) => (v === base.data[i] ? [] : [i]));
+    expect(changed).toEqual([24, 25, 26].filter((i) => base.data[i] !== 9));
+    expect(Array.from(out.data.subarray(24, 28))).toEqual([9, 9, 9, base.data[27]]);
   });
 
   it('refuses a crop outside the image', () => {
@@ -85,5 +97,12 @@ describe('codecs', () => {
   it('resizes to the exact size asked for', async () => {
     const out = await resizeRgba(gradient(30, 20), 16, 8);
     expect([out.width, out.height, out.data.length]).toEqual([16, 8, 16 * 8 * 4]);
+  });
+
+  it('computes only a region of a resize, equal to that region of the whole resize', async () => {
+    const image = gradient(20, 16);
+    const whole = await resizeRgba(image, 50, 40);
+    const region = { left: 7, top: 5, width: 20, height: 11 };
+    expect((await resizeRgba(image, 50, 40, region)).data).toEqual(cropPixels(whole, region, 4).data);
   });
 });
