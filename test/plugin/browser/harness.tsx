@@ -106,6 +106,8 @@ declare global {
       selectEllipse(left: number, top: number, width: number, height: number, feather: number): void;
       layers(): HarnessLayer[];
       history(): string[];
+      /** Draws the document now (it also redraws itself every 250 ms). */
+      redraw(): void;
     };
   }
 }
@@ -144,6 +146,7 @@ function main(): void {
       return out;
     },
     history: () => doc.historyStates.slice(),
+    redraw: () => drawDocument(doc),
   };
 }
 
