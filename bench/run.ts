@@ -20,8 +20,8 @@ import { generate } from '../companion-server/engine/pipeline/generate';
 const MODEL_DIR = process.env.BENCH_MODEL ?? 'models/tiny-sd';
 const STEPS = 10;
 const INJECTION_STEP = 5;
-/** Timed repetitions per measurement; the median is reported. */
-const REPEATS = 3;
+/** Interleaved rounds per comparison; medians are reported. */
+const REPEATS = 5;
 
 const quiet: JobContext = { progress: () => undefined, throwIfCancelled: () => undefined };
 
@@ -41,16 +41,29 @@ interface Timing {
   onnxMs: number;
 }
 
-async function timed(model: StableDiffusionModel, work: () => Promise<unknown>): Promise<Timing> {
-  const samples: Timing[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const onnxBefore = model.onnxRunStats().milliseconds;
-    const started = performance.now();
-    await work();
-    samples.push({ wallMs: performance.now() - started, onnxMs: model.onnxRunStats().milliseconds - onnxBefore });
+async function time(model: StableDiffusionModel, work: () => Promise<unknown>): Promise<Timing> {
+  const onnxBefore = model.onnxRunStats().milliseconds;
+  const started = performance.now();
+  await work();
+  return { wallMs: performance.now() - started, onnxMs: model.onnxRunStats().milliseconds - onnxBefore };
+}
+
+/**
+ * Runs the workloads interleaved, REPEATS rounds, so load from other processes hits them alike; returns
+ * each workload's median timing and, per workload, the median over rounds of its time / the first's.
+ */
+async function interleaved(model: StableDiffusionModel, workloads: (() => Promise<unknown>)[]): Promise<{ median: Timing[]; ratio: number[] }> {
+  const rounds: Timing[][] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const round: Timing[] = [];
+    for (const work of workloads) round.push(await time(model, work));
+    rounds.push(round);
   }
-  samples.sort((a, b) => a.wallMs - b.wallMs);
-  return samples[Math.floor(samples.length / 2)];
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    median: workloads.map((_, w) => ({ wallMs: median(rounds.map((r) => r[w].wallMs)), onnxMs: median(rounds.map((r) => r[w].onnxMs)) })),
+    ratio: workloads.map((_, w) => median(rounds.map((r) => r[w].wallMs / r[0].wallMs))),
+  };
 }
 
 function squareMask(width: number, height: number, left: number, top: number, side: number): GrayImage {
@@ -97,17 +110,20 @@ async function main(): Promise<void> {
   try {
     // 1. Full generation vs an edit on its cached trajectory, both at 512x512.
     const generated = await generate(model, generation, { ctx: quiet });
-    const fullGeneration = await timed(model, () => generate(model, generation, { ctx: quiet }));
-    const decode = await timed(model, () => model.vaeDecoder.decode(generated.trajectory[STEPS]));
     const cache = new TrajectoryCache();
     const mask512 = squareMask(512, 512, 160, 160, 192);
     let seed = 0;
     const fromGenerated = () => runBrush(model, edit(generated.image, mask512, { kind: 'generated', generation }, seed++), { ctx: quiet, cache });
     await fromGenerated();
-    const cachedEdit = await timed(model, fromGenerated);
-    const decodeShare = decode.wallMs / fullGeneration.wallMs;
+    const first = await interleaved(model, [
+      () => generate(model, generation, { ctx: quiet }),
+      fromGenerated,
+      () => model.vaeDecoder.decode(generated.trajectory[STEPS]),
+    ]);
+    const [fullGeneration, cachedEdit] = first.median;
+    const decodeShare = first.ratio[2];
     const expected = ((STEPS - INJECTION_STEP) / STEPS) * (1 - decodeShare) + decodeShare;
-    const measured = cachedEdit.wallMs / fullGeneration.wallMs;
+    const measured = first.ratio[1];
 
     // 2. The same edit (a 192 px square, auto context, trajectory by forward noise) on 512x512 and 8000x6000.
     const small = syntheticImage(512, 512);
@@ -125,9 +141,8 @@ async function main(): Promise<void> {
     const onLarge = () => runBrush(model, edit(large, maskLarge, noiseSource, 1), { ctx: quiet, cache });
     const onCrop = () => runBrush(model, cropOnly, { ctx: quiet, cache });
     for (const warm of [onSmall, onLarge, onCrop]) await warm();
-    const smallEdit = await timed(model, onSmall);
-    const largeEdit = await timed(model, onLarge);
-    const cropEdit = await timed(model, onCrop);
+    const second = await interleaved(model, [onSmall, onCrop, onLarge]);
+    const [smallEdit, cropEdit, largeEdit] = second.median;
 
     const report = {
       model: model.id,
@@ -151,8 +166,8 @@ async function main(): Promise<void> {
       largeCanvas: {
         contextCrop: `${plan.context}`,
         edit512Ms: round(smallEdit.wallMs),
-        panelSendsCrop: { editMs: round(cropEdit.wallMs), ratio: round(cropEdit.wallMs / smallEdit.wallMs) },
-        engineGetsWholeCanvas: { editMs: round(largeEdit.wallMs), ratio: round(largeEdit.wallMs / smallEdit.wallMs) },
+        panelSendsCrop: { editMs: round(cropEdit.wallMs), ratio: round(second.ratio[1]) },
+        engineGetsWholeCanvas: { editMs: round(largeEdit.wallMs), ratio: round(second.ratio[2]) },
         target: 1.2,
       },
     };
