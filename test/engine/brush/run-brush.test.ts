@@ -3,6 +3,7 @@ import { runBrush } from '../../../companion-server/engine/brush/run-brush';
 import { generateTrajectory } from '../../../companion-server/engine/pipeline/generate';
 import { decodeLatents } from '../../../companion-server/engine/pipeline/vae';
 import { compositeThroughMask } from '../../../companion-server/engine/image';
+import { latentRgbFor } from '../../../companion-server/engine/preview';
 import type { RgbaImage } from '../../../companion-server/engine/jobs';
 import type { Tensor } from '../../../companion-server/engine/tensor';
 import {
@@ -213,6 +214,34 @@ describe('runBrush on the tiny model', () => {
     tiny.resetCounts();
     await edit(1);
     expect(tiny.unetCalls()).toBe(2 * (N - 1));
+  });
+
+  it.each(['euler', 'euler-ancestral', 'dpm++2m', 'lcm'] as const)('runs with the %s scheduler and keeps the outside on the source', async (scheduler) => {
+    const generation = { ...GENERATION, scheduler };
+    const own = await generateTrajectory(tiny.model, generation, { ctx: recordingContext() });
+    const mask = square();
+    const seen = new Map<number, Tensor>();
+    const result = await runBrush(
+      tiny.model,
+      brushRequest(source, [{ mask, step: 2, strength: 1, seed: 3 }], { scheduler, trajectory: { kind: 'generated', generation }, noiseMode: 'variance-preserving' }),
+      { ctx: recordingContext(), cache: new TrajectoryCache(), observeLatents: (step, latents) => seen.set(step, latents) },
+    );
+    const outside = cellsOutside(mask);
+    expect(cellValues(seen.get(N - 2)!, outside)).toEqual(cellValues(own[N - 2], outside));
+    expect(maxAbsDiff(cellValues(seen.get(N - 2)!, [3 * 8 + 3]), cellValues(own[N - 2], [3 * 8 + 3]))).toBeGreaterThan(0.01);
+    expect(result.variations[0].image.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('streams small latent previews every k steps when given coefficients', async () => {
+    const ctx = recordingContext();
+    await runBrush(tiny.model, brushRequest(source, [{ mask: square(), step: 1, strength: 1, seed: 1 }], { previewEvery: 2 }), {
+      ctx,
+      cache: new TrajectoryCache(),
+      previewCoefficients: await latentRgbFor(tiny.model),
+    });
+    const previews = ctx.events.filter((e) => e.phase === 'denoise' && e.preview && e.step > 1);
+    expect(previews.map((e) => e.step)).toEqual([2, 4, 6]);
+    expect([previews[0].preview!.width, previews[0].preview!.height]).toEqual([8, 8]);
   });
 
   it('reports progress per regeneration step and stops when cancelled', async () => {
