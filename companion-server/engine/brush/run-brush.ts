@@ -6,7 +6,7 @@
  */
 import { Bounds, planEdit, type EditPlan } from '../geometry';
 import { areaAverage, cropPixels, featherMask, growMask, maskFromGray, replaceWhereMasked, resizeRgba } from '../image';
-import type { BrushRequest, BrushResult, BrushVariation, GrayImage, JobContext } from '../jobs';
+import type { BrushMask, BrushRequest, BrushResult, BrushVariation, GrayImage, JobContext } from '../jobs';
 import type { StableDiffusionModel } from '../model/components';
 import { encodePrompts } from '../pipeline/conditioning';
 import { decodeLatents } from '../pipeline/vae';
@@ -116,14 +116,19 @@ function latentRegions(request: BrushRequest, maskCrops: readonly GrayImage[], p
       step: entry.step,
       strength: entry.strength,
       seed: entry.seed,
-      prompt: prompts.indexOf(entry.prompt ?? request.prompt),
+      prompt: prompts.indexOf(regionPrompt(request, entry)),
     };
   });
 }
 
 /** The base prompt first, then each distinct per-mask prompt. */
 function distinctPrompts(request: BrushRequest): string[] {
-  return [...new Set([request.prompt, ...request.masks.map((entry) => entry.prompt ?? request.prompt)])];
+  return [...new Set([request.prompt, ...request.masks.map((entry) => regionPrompt(request, entry))])];
+}
+
+/** A mask's own prompt; absent or blank (an empty panel field) means the base prompt. */
+function regionPrompt(request: BrushRequest, entry: BrushMask): string {
+  return entry.prompt?.trim() ? entry.prompt : request.prompt;
 }
 
 /** The layer mask: the masks as drawn, united (per-pixel maximum). */

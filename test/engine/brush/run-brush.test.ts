@@ -154,9 +154,11 @@ describe('runBrush on the tiny model', () => {
         ctx: recordingContext(),
         cache: new TrajectoryCache(),
       });
-    const [regional, asBase, plain] = await Promise.all([run('a red boat'), run(undefined, 'a red boat'), run(undefined)]);
+    const [regional, asBase, plain, blank] = await Promise.all([run('a red boat'), run(undefined, 'a red boat'), run(undefined), run('  ')]);
     expect(maxAbsDiff(regional.variations[0].image.data, asBase.variations[0].image.data)).toBeLessThanOrEqual(1);
     expect(maxAbsDiff(regional.variations[0].image.data, plain.variations[0].image.data)).toBeGreaterThan(1);
+    // A blank per-mask prompt (an empty field in the panel) means the base prompt.
+    expect(blank.variations[0].image.data).toEqual(plain.variations[0].image.data);
   });
 
   it('a per-mask prompt changes only its own region when another mask uses the base prompt', async () => {
