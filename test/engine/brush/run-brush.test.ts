@@ -234,6 +234,18 @@ describe('runBrush on the tiny model', () => {
     expect(result.variations[0].image.data.every(Number.isFinite)).toBe(true);
   });
 
+  it('with strength 0 reproduces a stochastic scheduler\'s source: its per-step noise comes from the source seed', async () => {
+    const generation = { ...GENERATION, scheduler: 'euler-ancestral' as const };
+    const generated = await generateTrajectory(tiny.model, generation, { ctx: recordingContext() });
+    const [own] = await decodeLatents(tiny.model, generated[N]);
+    const result = await runBrush(
+      tiny.model,
+      brushRequest(own, [{ mask: square(), step: 2, strength: 0, seed: 5 }], { scheduler: 'euler-ancestral', trajectory: { kind: 'generated', generation } }),
+      { ctx: recordingContext(), cache: new TrajectoryCache() },
+    );
+    expect(maxAbsDiff(result.variations[0].image.data, own.data)).toBeLessThanOrEqual(1);
+  });
+
   it('streams small latent previews every k steps when given coefficients', async () => {
     const ctx = recordingContext();
     await runBrush(tiny.model, brushRequest(source, [{ mask: square(), step: 1, strength: 1, seed: 1 }], { previewEvery: 2 }), {
