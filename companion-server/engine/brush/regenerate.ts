@@ -7,6 +7,8 @@
  * - Outside the regions injected so far the latents are reset to the source trajectory after every step
  *   up to the merge (the paper's merge at t, applied at each step as in Blended Latent Diffusion), so the
  *   untouched area never drifts and a region not yet injected still follows the source.
+ * - Where masks overlap the later one in the list wins (algorithm.md): cells are shared out by layered
+ *   weights, and a mask's injection, prompt and departure from the source use only its own share.
  * - Per-region prompts run as extra batch rows (one per distinct prompt), and after each step the rows are
  *   combined with per-pixel weights that sum to 1. Every scheduler we ship updates the sample affinely in
  *   the model output (and in its stored history) with coefficients that do not depend on it, so this
@@ -67,22 +69,24 @@ export async function regenerateRegions(input: RegenerationInput): Promise<Tenso
   const promptCount = prompts.length;
   scheduler.reset();
 
-  let active: LatentRegion[] = [];
+  // Each cell belongs to the regions by their layered weights: a later mask wins where masks overlap, for
+  // its injection, its prompt and when its region leaves the source trajectory.
+  const weights = layerWeights(regions.map((region) => region.mask));
   let union: MaskPlane | undefined;
   let promptWeights: MaskPlane[] = [];
   // Injects the regions whose step is `step`, and refreshes what depends on the set of active regions.
   const inject = (step: number, latents: Tensor): Tensor => {
-    const starting = regions.filter((region) => region.step === step);
-    if (starting.length === 0) return latents;
-    const sampleScale = Math.hypot(scheduler.noiseLevel(step).signalScale, scheduler.noiseLevel(step).noiseScale);
+    if (!regions.some((region) => region.step === step)) return latents;
+    const level = scheduler.noiseLevel(step);
+    const sampleScale = Math.hypot(level.signalScale, level.noiseScale);
     let out = latents;
-    for (const region of starting) {
-      out = injectNoise(out, variationNoise(latents.dims, region.seed, variations), region.mask, region.strength, input.noiseMode, sampleScale);
-    }
-    active = regions.filter((region) => region.step <= step);
-    const layered = layerWeights(active.map((region) => region.mask));
-    union = layered.union;
-    promptWeights = promptPlanes(layered.weights, active, promptCount);
+    regions.forEach((region, k) => {
+      if (region.step !== step) return;
+      out = injectNoise(out, variationNoise(latents.dims, region.seed, variations), weights[k], region.strength, input.noiseMode, sampleScale);
+    });
+    const active = regions.flatMap((region, k) => (region.step <= step ? [k] : []));
+    union = sumPlanes(active.map((k) => weights[k]));
+    promptWeights = promptPlanes(active.map((k) => weights[k]), active.map((k) => regions[k]), promptCount);
     return out;
   };
 
@@ -123,6 +127,13 @@ function sourceAt(source: SourceTrajectory, step: number): Tensor {
 function variationNoise(dims: readonly number[], seed: number, variations: number): Tensor {
   const rowDims = [1, ...dims.slice(1)];
   return concatBatch(Array.from({ length: variations }, (_, i) => gaussianNoise(rowDims, seed + i)));
+}
+
+function sumPlanes(planes: readonly MaskPlane[]): MaskPlane {
+  const { width, height } = planes[0];
+  const data = new Float32Array(width * height);
+  for (const plane of planes) for (let i = 0; i < data.length; i++) data[i] += plane.data[i];
+  return { width, height, data };
 }
 
 /** Per-prompt weight planes from the layered region weights; the base prompt takes what the others leave. */

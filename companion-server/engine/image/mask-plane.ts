@@ -88,9 +88,9 @@ function lastNonZero(data: Uint8Array): number {
 /**
  * Layers masks in order, as the layered-brush paper blends each layer onto the previous ones: the weight of
  * mask k is m_k times what the later masks leave uncovered, so a later mask wins where they overlap and the
- * weights never sum above 1. The union is the sum of the weights.
+ * weights never sum above 1.
  */
-export function layerWeights(masks: readonly MaskPlane[]): { weights: MaskPlane[]; union: MaskPlane } {
+export function layerWeights(masks: readonly MaskPlane[]): MaskPlane[] {
   const { width, height } = masks[0];
   const size = width * height;
   const uncovered = new Float32Array(size).fill(1);
@@ -105,7 +105,5 @@ export function layerWeights(masks: readonly MaskPlane[]): { weights: MaskPlane[
     }
     weights[k] = { width, height, data };
   }
-  const union = new Float32Array(size);
-  for (let i = 0; i < size; i++) union[i] = 1 - uncovered[i];
-  return { weights, union: { width, height, data: union } };
+  return weights;
 }

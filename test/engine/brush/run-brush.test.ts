@@ -147,6 +147,20 @@ describe('runBrush on the tiny model', () => {
     expect(maxAbsDiff(cellValues(seen.get(3)!, lateCells), cellValues(trajectory[3], lateCells))).toBeGreaterThan(0.01);
   });
 
+  it('lets the later mask win where masks overlap: a later strength-0 mask over an earlier one leaves the region as it was', async () => {
+    const mask = square();
+    const result = await runBrush(
+      tiny.model,
+      brushRequest(source, [
+        { mask, step: 1, strength: 1, seed: 1, prompt: 'a red boat' },
+        { mask, step: 3, strength: 0, seed: 2 },
+      ]),
+      { ctx: recordingContext(), cache: new TrajectoryCache() },
+    );
+    const [own] = await decodeLatents(tiny.model, trajectory[N]);
+    expect(maxAbsDiff(result.variations[0].image.data, own.data)).toBeLessThanOrEqual(1);
+  });
+
   it('combines per-mask prompts per region: a whole-image mask with its own prompt equals that prompt as the base', async () => {
     const whole = rectMask(64, 64, { left: 0, top: 0, width: 64, height: 64 });
     const run = (maskPrompt: string | undefined, prompt = GENERATION.prompt) =>

@@ -93,13 +93,12 @@ describe('grayBounds', () => {
 });
 
 describe('layerWeights', () => {
-  it('lets the later mask win where masks overlap and sums the rest into the union', () => {
-    const first = plane(3, 1, [1, 1, 0]);
-    const second = plane(3, 1, [0, 1, 0.5]);
-    const { weights, union } = layerWeights([first, second]);
-    expect(Array.from(weights[0].data)).toEqual([1, 0, 0]);
-    expect(Array.from(weights[1].data)).toEqual([0, 1, 0.5]);
-    expect(Array.from(union.data)).toEqual([1, 1, 0.5]);
+  it('lets the later mask win where masks overlap, soft masks sharing what they leave', () => {
+    const first = plane(4, 1, [1, 1, 0, 1]);
+    const second = plane(4, 1, [0, 1, 0.5, 0.25]);
+    const weights = layerWeights([first, second]);
+    expect(Array.from(weights[0].data)).toEqual([1, 0, 0, 0.75]);
+    expect(Array.from(weights[1].data)).toEqual([0, 1, 0.5, 0.25]);
   });
 });
 
