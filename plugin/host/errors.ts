@@ -8,6 +8,7 @@ export type HostErrorCode =
   | 'unsupported-document'
   | 'document-gone'
   | 'source-gone'
+  | 'unsupported-source'
   | 'photoshop-busy'
   | 'cancelled'
   | 'photoshop-refused';
@@ -28,6 +29,10 @@ export const hostErrors = {
   documentGone: () => new HostError('document-gone', 'The document was closed while the edit ran. Nothing was written; open it again and brush again.'),
   sourceGone: (name: string) =>
     new HostError('source-gone', `The source layer "${name}" was deleted while the edit ran. Nothing was written; pick a layer and brush again.`),
+  sourceIsGroup: (name: string) =>
+    new HostError('unsupported-source', `The active layer "${name}" is a group. Select a pixel layer in the Layers panel, or choose "Merged visible" as the source.`),
+  sourceEmpty: (name: string) =>
+    new HostError('unsupported-source', `The layer "${name}" has no pixels around the selection. Select the layer that holds the image there, or choose "Merged visible" as the source.`),
   busy: () => new HostError('photoshop-busy', 'Photoshop is busy with another modal operation (a dialog or another plugin). Finish it, then try again.'),
   cancelled: () => new HostError('cancelled', 'Cancelled: nothing was written to the document.'),
   refused: (what: string, message: string) => new HostError('photoshop-refused', `Photoshop refused to ${what}: ${message}. Save your work and try again.`),

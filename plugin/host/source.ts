@@ -1,9 +1,10 @@
 /** Reads the context crop of the edit's source: one layer, or the merged visible image. */
-import { imaging } from 'photoshop';
+import { constants, imaging } from 'photoshop';
+import { Bounds } from '../../companion-server/engine/geometry';
 import { toEightBit } from '../imaging/depth';
 import { edgesFromRect, rectFromEdges, type PixelRect } from '../imaging/geometry';
 import { toRgba, type RgbaImage } from '../imaging/pixels';
-import { documentById, findLayer } from './document';
+import { documentById, findLayer, type Document } from './document';
 import { hostErrors } from './errors';
 import { readImageData } from './image-data';
 
@@ -19,7 +20,7 @@ export interface SourceCrop {
 export async function readSourceCrop(documentId: number, source: SourceChoice, crop: PixelRect): Promise<SourceCrop> {
   const doc = documentById(documentId);
   if (!doc) throw hostErrors.documentGone();
-  if (source.kind === 'layer' && !findLayer(doc.layers, source.layerId)) throw hostErrors.sourceGone(`#${source.layerId}`);
+  if (source.kind === 'layer') requireReadableLayer(doc, source.layerId, crop);
 
   const { imageData, sourceBounds } = await imaging.getPixels({
     documentID: documentId,
@@ -33,4 +34,12 @@ export async function readSourceCrop(documentId: number, source: SourceChoice, c
   const bounds = rectFromEdges(sourceBounds);
   const eightBit = toEightBit(bytes.data, bytes.componentSize);
   return { image: toRgba(eightBit, bytes.width, bytes.height, bytes.components), bounds };
+}
+
+/** A layer the crop can be read from: it still exists, holds pixels of its own, and some of them in the crop. */
+function requireReadableLayer(doc: Document, layerId: number, crop: PixelRect): void {
+  const layer = findLayer(doc.layers, layerId);
+  if (!layer) throw hostErrors.sourceGone(`#${layerId}`);
+  if (layer.kind === constants.LayerKind.GROUP) throw hostErrors.sourceIsGroup(layer.name);
+  if (Bounds.from(rectFromEdges(layer.bounds)).intersect(crop).isEmpty) throw hostErrors.sourceEmpty(layer.name);
 }

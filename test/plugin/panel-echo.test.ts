@@ -15,7 +15,8 @@ async function startEchoCompanion() {
   const server = await startCompanionServer({
     port: 0,
     modelDir: path.join(configDir, 'echo'),
-    openEngine: async () => new EchoEngine(),
+    // Slow enough steps that a click on Cancel lands while the job runs.
+    openEngine: async () => new EchoEngine(30),
     configFile: path.join(configDir, 'config.json'),
   });
   return {

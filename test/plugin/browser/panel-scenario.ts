@@ -97,6 +97,27 @@ export function describePanelScenario(scenario: PanelScenario): void {
     await page.screenshot({ path: path.join(ARTIFACTS, scenario.screenshot), fullPage: true });
   });
 
+  it('says what to do when the active layer is the group the last edit made', async () => {
+    await page.locator('[data-testid="brush"]').click();
+    await page.waitForSelector('[data-testid="notice"]');
+    await expect(text('notice')).resolves.toMatch(/is a group\. Select a pixel layer/);
+    await page.locator('[data-testid="notice"] sp-button').click();
+  });
+
+  it('cancels a running brush: the job stops, the panel says so, and nothing is written', async () => {
+    await page.evaluate(() => window.harness.activateLayer('Landscape'));
+    const before = await page.evaluate(() => window.harness.layers());
+    await setSlider(page, 'steps', 60);
+    await page.locator('[data-testid="brush"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="progress"]')?.textContent?.startsWith('Denoising'), undefined, { timeout: 60_000 });
+    await page.locator('[data-testid="cancel"]').click();
+    await page.waitForSelector('[data-testid="notice"]', { timeout: 60_000 });
+    await expect(text('notice')).resolves.toMatch(/Cancelled: nothing was written/);
+    await expect(page.evaluate(() => window.harness.layers())).resolves.toEqual(before);
+    await expect(page.locator('[data-testid="progress"]').count()).resolves.toBe(0);
+    await setSlider(page, 'steps', 8);
+  });
+
   it('generates a layer that stores its parameters, and a brush on it regenerates its trajectory', async () => {
     await page.locator('[data-testid="generate"]').click();
     await page.waitForFunction(() => window.harness.layers()[0]?.name.startsWith('Generated "a red balloon"'), undefined, { timeout: 120_000 });

@@ -36,6 +36,22 @@ describe('reading the context crop of the source', () => {
     expect([...source.image.data]).toEqual([128, 0, 128, 255]);
   });
 
+  it('says what to do when the source is a group or has no pixels in the crop', async () => {
+    const { doc, photo } = photoScene();
+    const empty = doc.addLayer('Empty', () => null);
+    const crop = { left: 0, top: 0, width: 8, height: 8 };
+    await expect(readSourceCrop(doc.id, { kind: 'layer', layerId: empty.id }, crop)).rejects.toMatchObject({
+      code: 'unsupported-source',
+      message: expect.stringMatching(/"Empty" has no pixels around the selection.*Merged visible/),
+    });
+    const { core } = await import('../fakes/photoshop');
+    const group = await core.executeAsModal(async () => (await doc.createLayerGroup({ name: 'Folder', fromLayers: [photo] }))!, { commandName: 'setup' });
+    await expect(readSourceCrop(doc.id, { kind: 'layer', layerId: group.id }, crop)).rejects.toMatchObject({
+      code: 'unsupported-source',
+      message: expect.stringMatching(/"Folder" is a group/),
+    });
+  });
+
   it('refuses a source layer that no longer exists', async () => {
     const { doc, photo } = photoScene();
     doc.deleteByUser(photo);

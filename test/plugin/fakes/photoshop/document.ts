@@ -69,6 +69,18 @@ export class FakeLayer implements Pick<Layer, 'id' | 'kind' | 'isBackgroundLayer
     this.doc.recordChange('Move Layer');
   }
 
+  /** Like Layer.bounds: the box around the layer's pixels (all zero for an empty layer; a group's spans its layers). */
+  get bounds(): Rect {
+    const boxes = (this.layers ?? [this]).map((layer) => (layer.layers ? layer.bounds : layer.contentBounds())).filter((box): box is Rect => box !== null && box.right > box.left);
+    if (boxes.length === 0) return { left: 0, top: 0, right: 0, bottom: 0 };
+    return {
+      left: Math.min(...boxes.map((b) => b.left)),
+      top: Math.min(...boxes.map((b) => b.top)),
+      right: Math.max(...boxes.map((b) => b.right)),
+      bottom: Math.max(...boxes.map((b) => b.bottom)),
+    };
+  }
+
   /** Contents the way getPixels sees them: the box around pixels with any coverage. */
   contentBounds(): Rect | null {
     if (!this.pixels) return null;
