@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { EngineHost } from '../companion-server/engine-host';
 import { EngineError } from '../companion-server/engine/engine-error';
 import type { JobKind } from '../companion-server/engine/job-handlers';
@@ -89,6 +91,12 @@ describe('EngineHost on models/tiny-sd', () => {
     expect((unknown as EngineError).code).toBe('UNKNOWN_JOB_KIND');
     expect(unknown.message).toContain('info, unet-probe');
   });
+});
+
+test('the worker also starts when the host runs under tsx, as the CLI does', async () => {
+  const script = join(__dirname, 'support/fixtures-engine-host-script.ts');
+  const { stdout } = await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), script, TINY_SD]);
+  expect(JSON.parse(stdout)).toEqual({ model: 'tiny-sd', outputDims: [2, 4, 8, 8] });
 });
 
 describe('EngineHost failures', () => {
