@@ -5,27 +5,21 @@
  * Components call its methods; they never hold state of their own that an action depends on.
  */
 import type { Root } from 'react-dom/client';
-import { Extent, planEdit, processingSize, PROCESSING_MULTIPLE_LATENT_CELLS } from '../companion-server/engine/geometry';
-import type { ContextOption } from '../companion-server/engine/jobs';
-import { DEFAULT_PORT, type MaskParams, type GenerationParams } from '../companion-server/protocol';
+import { DEFAULT_PORT } from '../companion-server/protocol';
 import { CompanionClient, CompanionError, type ConnectionStatus, type JobEvents, type RunningJob } from './client';
 import { brushGroupName, generatedLayerName, variationLayerName } from './edit-names';
+import { brushJobInput, generationPlan, maskParams, PREVIEW_EVERY, sourceCrop } from './edit-plan';
 import type { GenerationRecord } from './generation-record';
 import type { Host } from './host';
 import { HostError } from './host';
-import { unionRects } from './imaging/geometry';
-import { placeGray, shrinkGray } from './imaging/pixels';
-import { DEFAULT_MASK, initialPanelState, type GlobalSettings, type MaskEntry, type PanelState } from './panel-state';
+import { shrinkGray } from './imaging/pixels';
+import { DEFAULT_MASK, initialPanelState, type GlobalSettings, type JobView, type MaskEntry, type PanelState } from './panel-state';
 import { jobFraction, progressLabel } from './progress';
 import { Store } from './store';
 import { mountPanel } from './ui/mount';
 
-/** The VAE of every Stable Diffusion 1.x/2.x model downsamples by 8. */
-const VAE_SCALE_FACTOR = 8;
 /** How often the panel looks at the active document and its selection (Photoshop has no selection event in the DOM). */
 const DOCUMENT_POLL_MS = 1000;
-/** A preview every this many denoising steps. */
-const PREVIEW_EVERY = 2;
 const MAX_SEED = 2 ** 31 - 1;
 /** Mask thumbnails are shown at 48 px; twice that stays sharp on high-density screens. */
 const THUMBNAIL_SIDE = 96;
@@ -150,43 +144,17 @@ export class PanelController {
 
     await this.runJob('brush', async (events) => {
       const record = sourceLayer ? await this.host.readGenerationRecord(doc.documentId, sourceLayer.id) : null;
+      // Another model cannot regenerate the layer's trajectory: the layer is then treated as any image.
       const generated = record && record.model === info.model.id ? record : null;
-      const context = contextOption(globals);
-      const plan = planEdit({
-        canvas: doc,
-        available: generated?.placement,
-        selection: unionRects(masks.map((mask) => mask.bounds)),
-        context,
-        model: { nativeSize: info.model.nativeWidth, vaeScaleFactor: VAE_SCALE_FACTOR },
-        fixedProcessingSize: generated ? { width: generated.generation.width, height: generated.generation.height } : undefined,
-      });
-      const source = await this.host.readSourceCrop(doc.documentId, sourceLayer ? { kind: 'layer', layerId: sourceLayer.id } : { kind: 'merged' }, plan.context);
-      const params: MaskParams[] = masks.map((mask) => ({ step: mask.step, strength: mask.strength, seed: mask.seed, ...(mask.prompt.trim() ? { prompt: mask.prompt } : {}) }));
-      const job = this.client.brush(
-        {
-          settings: {
-            prompt: globals.prompt,
-            negativePrompt: globals.negativePrompt,
-            steps: globals.steps,
-            guidance: globals.guidance,
-            scheduler: globals.scheduler,
-            variations: globals.variations,
-            context,
-            trajectory: generated ? { kind: 'generated', generation: generated.generation } : { kind: 'invert' },
-            sourceOrigin: { left: source.bounds.left, top: source.bounds.top },
-            canvasSize: { width: doc.width, height: doc.height },
-            previewEvery: PREVIEW_EVERY,
-          },
-          source: source.image,
-          masks: masks.map((mask, i) => ({ params: params[i], mask: placeGray(mask.mask, mask.bounds, source.bounds) })),
-        },
-        events,
-      );
+      const crop = sourceCrop(doc, masks, globals, info.model, generated);
+      const source = await this.host.readSourceCrop(doc.documentId, sourceLayer ? { kind: 'layer', layerId: sourceLayer.id } : { kind: 'merged' }, crop);
+      const job = this.client.brush(brushJobInput(doc, masks, globals, source, generated), events);
       return {
         job,
         write: async () => {
           const outcome = await job.result;
           const name = brushGroupName(globals.prompt, masks.length);
+          const params = maskParams(masks);
           await this.host.writeEdit({
             documentId: doc.documentId,
             sourceLayerId: sourceLayer?.id ?? null,
@@ -219,23 +187,12 @@ export class PanelController {
     if (globals.prompt.trim() === '') return this.notify('error', 'Type a prompt first: it describes the image to generate.');
 
     await this.runJob('generate', async (events) => {
-      const size = generationSize(doc, info.model.nativeWidth);
-      const generation: GenerationParams = {
-        prompt: globals.prompt,
-        negativePrompt: globals.negativePrompt,
-        steps: globals.steps,
-        guidance: globals.guidance,
-        scheduler: globals.scheduler,
-        seed: randomSeed(),
-        width: size.width,
-        height: size.height,
-      };
+      const { generation, placement } = generationPlan(doc, globals, info.model, randomSeed());
       const job = this.client.generate({ ...generation, previewEvery: PREVIEW_EVERY }, events);
       return {
         job,
         write: async () => {
           const outcome = await job.result;
-          const placement = { left: Math.floor((doc.width - size.width) / 2), top: Math.floor((doc.height - size.height) / 2), ...size };
           const record: GenerationRecord = { model: info.model.id, generation, placement };
           const name = generatedLayerName(generation.prompt, generation.seed, generation.steps);
           await this.host.writeGeneratedLayer({ documentId: doc.documentId, layerName: name, image: outcome.image, record, isCancelled: () => this.cancelRequested });
@@ -280,7 +237,7 @@ export class PanelController {
     this.setState({ job: null });
   }
 
-  private updateJob(change: Partial<PanelState['job'] & object>): void {
+  private updateJob(change: Partial<JobView>): void {
     const job = this.store.get().job;
     if (job && !job.cancelling) this.setState({ job: { ...job, ...change } });
     else if (job && change.preview) this.setState({ job: { ...job, preview: change.preview } });
@@ -317,24 +274,6 @@ export class PanelController {
   private setState(change: Partial<PanelState>): void {
     this.store.update((state) => ({ ...state, ...change }));
   }
-}
-
-function contextOption(globals: GlobalSettings): ContextOption {
-  return globals.context === 'padding' ? { kind: 'padding', pixels: globals.paddingPixels } : { kind: globals.context };
-}
-
-/**
- * About the model's native area with the document's aspect ratio, in the sizes the UNet accepts
- * (multiples of 64 pixels), never larger than the canvas.
- */
-function generationSize(canvas: { width: number; height: number }, nativeSize: number): { width: number; height: number } {
-  const multiple = VAE_SCALE_FACTOR * PROCESSING_MULTIPLE_LATENT_CELLS;
-  if (canvas.width < multiple || canvas.height < multiple) {
-    throw new Error(`The document is smaller than ${multiple}x${multiple} pixels, the smallest image the model makes. Enlarge the canvas (Image > Canvas Size) to generate into it.`);
-  }
-  const ideal = processingSize(new Extent(canvas.width, canvas.height), nativeSize, multiple);
-  const fit = (side: number, limit: number) => Math.min(side, Math.floor(limit / multiple) * multiple);
-  return { width: fit(ideal.width, canvas.width), height: fit(ideal.height, canvas.height) };
 }
 
 function randomSeed(): number {
