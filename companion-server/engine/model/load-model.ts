@@ -36,7 +36,6 @@ function invalidModel(directory: string, problems: readonly string[]): EngineErr
 export async function loadModel(directory: string, options: LoadModelOptions = {}): Promise<StableDiffusionModel> {
   const files = modelFiles(directory);
   const missing = missingFiles(files);
-  if (!existsSync(directory)) throw invalidModel(directory, missing);
   const config = await readModelConfig(files);
   const cheapProblems = [...missing, ...config.problems];
   const tokenizer =
