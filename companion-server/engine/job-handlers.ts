@@ -3,6 +3,9 @@
  * (plain data that crossed the worker boundary) and a JobContext for progress and cancellation.
  * EngineHost.run() takes its parameter and result types from this map, so adding a kind is adding
  * one entry here: `kind: handler`. The main thread imports this module for its types only.
+ *
+ * Typed arrays in a result or a progress event are transferred (moved, not copied) to the main
+ * thread and become empty in the worker: a handler returns copies of anything it keeps in a cache.
  */
 import { brushJob } from './brush/brush-job';
 import type { JobContext } from './jobs';
