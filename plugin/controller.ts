@@ -5,12 +5,12 @@
  * Components call its methods; they never hold state of their own that an action depends on.
  */
 import type { Root } from 'react-dom/client';
-import { DEFAULT_PORT } from '../companion-server/protocol';
+import { DEFAULT_PORT, type ServerInfoMessage } from '../companion-server/protocol';
 import { CompanionClient, CompanionError, type ConnectionStatus, type JobEvents, type RunningJob } from './client';
 import { brushGroupName, generatedLayerName, variationLayerName } from './edit-names';
 import { brushJobInput, generationPlan, maskParams, PREVIEW_EVERY, sourceCrop } from './edit-plan';
 import type { GenerationRecord } from './generation-record';
-import type { Host } from './host';
+import type { DocumentInfo, Host } from './host';
 import { HostError } from './host';
 import { shrinkGray } from './imaging/pixels';
 import { DEFAULT_MASK, initialPanelState, type GlobalSettings, type JobView, type MaskEntry, type PanelState } from './panel-state';
@@ -131,11 +131,9 @@ export class PanelController {
   // --- jobs
 
   async brush(): Promise<void> {
-    const state = this.store.get();
-    const info = state.connection.kind === 'ready' ? state.connection.info : null;
-    const doc = this.host.describeActiveDocument();
-    if (!info) return this.notify('error', connectionAdvice(state.connection));
-    if (!doc) return this.notify('error', 'No document is open. Open the image to edit, select an area and add it as a mask.');
+    const ready = this.readyToRun('No document is open. Open the image to edit, select an area and add it as a mask.');
+    if (!ready) return;
+    const { state, info, doc } = ready;
     const masks = state.masks.filter((mask) => mask.documentId === doc.documentId);
     if (masks.length === 0) return this.notify('error', 'Add at least one mask: select the area to repaint, then press "Add from selection".');
     const { globals } = state;
@@ -178,11 +176,9 @@ export class PanelController {
   }
 
   async generate(): Promise<void> {
-    const state = this.store.get();
-    const info = state.connection.kind === 'ready' ? state.connection.info : null;
-    const doc = this.host.describeActiveDocument();
-    if (!info) return this.notify('error', connectionAdvice(state.connection));
-    if (!doc) return this.notify('error', 'No document is open. Create or open a document to generate into.');
+    const ready = this.readyToRun('No document is open. Create or open a document to generate into.');
+    if (!ready) return;
+    const { state, info, doc } = ready;
     const { globals } = state;
     if (globals.prompt.trim() === '') return this.notify('error', 'Type a prompt first: it describes the image to generate.');
 
@@ -201,6 +197,16 @@ export class PanelController {
         },
       };
     });
+  }
+
+  /** The companion's description and the active document, or null once the user is told which is missing. */
+  private readyToRun(noDocument: string): { state: PanelState; info: ServerInfoMessage; doc: DocumentInfo } | null {
+    const state = this.store.get();
+    const doc = this.host.describeActiveDocument();
+    if (state.connection.kind !== 'ready') this.notify('error', connectionAdvice(state.connection));
+    else if (!doc) this.notify('error', noDocument);
+    else return { state, info: state.connection.info, doc };
+    return null;
   }
 
   cancel(): void {
