@@ -39,6 +39,13 @@ export interface EditPlanInput {
    * the available pixels, processed at exactly this size.
    */
   fixedProcessingSize?: { width: number; height: number };
+  /**
+   * The context crop of the previous edit on the same pixels. With the auto option it is kept while it
+   * still holds the selection and its margin, so the edit reuses that crop's cached trajectory (an
+   * inverted source is keyed by the crop's pixels) instead of inverting a new crop. Send the kept crop
+   * with the 'whole-image' option so the engine processes exactly it.
+   */
+  previousContext?: RectLike;
 }
 
 export interface EditPlan {
@@ -86,7 +93,8 @@ export function planEdit(input: EditPlanInput): EditPlan {
       throw new RangeError(`The trajectory's size ${processing} is not a multiple of ${factor}.`);
     }
   } else {
-    context = contextCrop(input.context, selection, canvas, limit, input.model.nativeSize);
+    const keep = input.context.kind === 'auto' && input.previousContext && stillCovers(input.previousContext, selection, limit);
+    context = keep ? Bounds.from(input.previousContext!) : contextCrop(input.context, selection, canvas, limit, input.model.nativeSize);
     processing = processingSize(context.extent, input.model.nativeSize, input.sizeMultiple ?? factor * PROCESSING_MULTIPLE_LATENT_CELLS);
   }
 
@@ -127,6 +135,11 @@ function contextCrop(option: ContextOption, selection: Bounds, canvas: Extent, l
       throw new RangeError(`Unknown context option ${JSON.stringify(unknown)}; use auto, whole-image, bounding-box or padding.`);
     }
   }
+}
+
+function stillCovers(previous: RectLike, selection: Bounds, limit: Bounds): boolean {
+  const kept = Bounds.from(previous);
+  return !kept.isEmpty && limit.contains(kept) && kept.contains(selection);
 }
 
 /** Scales the crop to about the model's native area, keeping its aspect ratio, in multiples of `multiple`. */

@@ -1,6 +1,7 @@
 import { TrajectoryCache } from '../../../companion-server/engine/brush/trajectory-cache';
 import { planBrush, runBrush } from '../../../companion-server/engine/brush/run-brush';
 import { validateBrushRequest } from '../../../companion-server/engine/brush/validate';
+import { Bounds, planEdit } from '../../../companion-server/engine/geometry';
 import { cropPixels, resizeRgba } from '../../../companion-server/engine/image';
 import type { BrushRequest, RgbaImage } from '../../../companion-server/engine/jobs';
 import type { Tensor } from '../../../companion-server/engine/tensor';
@@ -45,11 +46,13 @@ describe('a brush edit on a large canvas', () => {
 
     const sourceCrop = cropPixels(canvas, placement, 4);
     let changed = 0;
+    let changedOutside = 0;
     for (let p = 0; p < layerMask.data.length; p++) {
       const same = [0, 1, 2, 3].every((c) => image.data[p * 4 + c] === sourceCrop.data[p * 4 + c]);
-      if (layerMask.data[p] === 0) expect(same).toBe(true);
-      else if (!same) changed++;
+      if (layerMask.data[p] === 0) changedOutside += same ? 0 : 1;
+      else changed += same ? 0 : 1;
     }
+    expect(changedOutside).toBe(0);
     expect(changed).toBeGreaterThan(selection.width * selection.height * 0.5);
     // The layer mask sits where the selection was drawn, in crop pixels.
     const x = selection.left - placement.left;
@@ -72,6 +75,35 @@ describe('a brush edit on a large canvas', () => {
     ]);
     expect(b.variations[0].placement).toEqual(a.variations[0].placement);
     expect(b.variations[0].image.data).toEqual(a.variations[0].image.data);
+  });
+
+  it('reuses an inverted trajectory for another mask inside the previous crop, as the panel plans it', async () => {
+    const cache = new TrajectoryCache();
+    const model = { nativeSize: tiny.model.nativeSize, vaeScaleFactor: tiny.model.vaeScaleFactor };
+    // What the panel does: plan on the canvas (keeping the last crop while it covers the selection),
+    // read that crop, and send it whole.
+    const editThrough = async (drawn: typeof selection, previousContext?: Bounds) => {
+      const plan = planEdit({ canvas: canvas, selection: drawn, context: { kind: 'auto' }, model, previousContext });
+      const crop = cropPixels(canvas, plan.context, 4);
+      const mask = rectMask(crop.width, crop.height, Bounds.from(drawn).relativeTo(plan.context));
+      tiny.resetCounts();
+      await runBrush(
+        tiny.model,
+        brushRequest(crop, [{ mask, step: 3, strength: 1, seed: 3 }], {
+          trajectory: { kind: 'invert' },
+          context: { kind: 'whole-image' },
+          sourceOrigin: { left: plan.context.left, top: plan.context.top },
+          canvasSize: { width: WIDTH, height: HEIGHT },
+        }),
+        { ctx: recordingContext(), cache },
+      );
+      return { context: plan.context, calls: tiny.unetCalls() };
+    };
+    const first = await editThrough(selection);
+    expect(first.calls).toBe(2 * (6 - 3));
+    const second = await editThrough({ left: selection.left + 30, top: selection.top - 20, width: 20, height: 20 }, first.context);
+    expect(second.context.equals(first.context)).toBe(true);
+    expect(second.calls).toBe(6 - 3);
   });
 
   it('scales the crop to the processing size and back with small error on smooth content', async () => {

@@ -124,6 +124,28 @@ describe('planEdit', () => {
     },
   );
 
+  describe('keeping the previous context crop (its trajectory is cached)', () => {
+    const base: EditPlanInput = {
+      canvas: { width: 8000, height: 6000 },
+      selection: { left: 4000, top: 3000, width: 200, height: 100 },
+      context: { kind: 'auto' },
+      model: sd15,
+    };
+    const previous = planEdit(base).context;
+
+    it.each([
+      ['a new selection inside the previous crop keeps it', { selection: { left: 3600, top: 2600, width: 50, height: 50 } }, true],
+      ['a selection reaching outside the previous crop gets a new one', { selection: { left: 4600, top: 3000, width: 200, height: 100 } }, false],
+      ['a selection whose margin reaches outside gets a new one', { selection: { left: 3510, top: 2600, width: 50, height: 50 }, maskMargin: 20 }, false],
+      ['an explicit context option ignores the previous crop', { selection: { left: 3600, top: 2600, width: 50, height: 50 }, context: { kind: 'bounding-box' } }, false],
+      ['a previous crop beyond the available pixels is dropped', { selection: { left: 3600, top: 2600, width: 50, height: 50 }, available: { left: 3550, top: 2550, width: 500, height: 500 } }, false],
+    ] as const)('%s', (_name, change, kept) => {
+      const plan = planEdit({ ...base, ...change, previousContext: previous } as EditPlanInput);
+      expect(plan.context.equals(previous)).toBe(kept);
+      expect(plan.context.contains(Bounds.from(change.selection))).toBe(true);
+    });
+  });
+
   it('places the selection inside the context crop and the latent grid', () => {
     const plan = planEdit({
       canvas: { width: 8000, height: 6000 },
