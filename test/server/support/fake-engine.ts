@@ -33,8 +33,9 @@ export class FakeEngine implements JobEngine {
 
   async run<K extends JobKind>(kind: K, request: EngineJobTypes[K]['request'], options: RunOptions): Promise<EngineJobTypes[K]['result']> {
     this.started.push({ kind, prompt: request.prompt });
+    const aborted = new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve()));
     for (let step = 1; step <= request.steps; step++) {
-      await this.held;
+      await Promise.race([this.held, aborted]);
       await new Promise((resolve) => setTimeout(resolve, this.stepMs));
       if (options.signal?.aborted) {
         this.cancelled += 1;
