@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 import { brushCommand } from './cli/brush';
 import { generateCommand } from './cli/generate';
+import { startCommand } from './cli/start';
+import { tokensCommand } from './cli/tokens';
 
 const program = new Command()
   .name('diffusion-brush')
@@ -11,6 +13,8 @@ const program = new Command()
 
 program.addCommand(generateCommand());
 program.addCommand(brushCommand());
+program.addCommand(startCommand());
+program.addCommand(tokensCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

@@ -59,6 +59,8 @@ export const modelInfoSchema = z.object({
   /** The image size the model was trained at (SD1.5: 512). */
   nativeWidth: z.number().int(),
   nativeHeight: z.number().int(),
+  /** False when the model has no VAE encoder: only images it generated can be brushed (trajectory 'generated'). */
+  canEncodeImages: z.boolean().optional(),
 });
 
 export const serverInfoMessageSchema = z.object({
