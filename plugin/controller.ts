@@ -12,6 +12,7 @@ import { brushJobInput, generationPlan, maskParams, PREVIEW_EVERY, sourceCrop } 
 import type { GenerationRecord } from './generation-record';
 import type { DocumentInfo, Host } from './host';
 import { HostError } from './host';
+import type { PixelRect } from './imaging/geometry';
 import { shrinkGray } from './imaging/pixels';
 import { DEFAULT_MASK, initialPanelState, type GlobalSettings, type JobView, type MaskEntry, type PanelState } from './panel-state';
 import { jobFraction, progressLabel } from './progress';
@@ -38,6 +39,8 @@ export class PanelController {
   private running: RunningJob<unknown> | null = null;
   private cancelRequested = false;
   private nextMaskKey = 1;
+  /** The crop the last brush read, and from which source: the next brush on the same source may keep it. */
+  private lastCrop: { documentId: number; source: string; crop: PixelRect } | null = null;
 
   constructor(private readonly host: Host, private readonly options: ControllerOptions = {}) {
     this.client = new CompanionClient({
@@ -144,8 +147,12 @@ export class PanelController {
       const record = sourceLayer ? await this.host.readGenerationRecord(doc.documentId, sourceLayer.id) : null;
       // Another model cannot regenerate the layer's trajectory: the layer is then treated as any image.
       const generated = record && record.model === info.model.id ? record : null;
-      const crop = sourceCrop(doc, masks, globals, info.model, generated);
+      const sourceKey = sourceLayer ? `layer ${sourceLayer.id}` : 'merged';
+      const last = this.lastCrop;
+      const previousCrop = last && last.documentId === doc.documentId && last.source === sourceKey ? last.crop : null;
+      const crop = sourceCrop(doc, masks, globals, info.model, generated, previousCrop);
       const source = await this.host.readSourceCrop(doc.documentId, sourceLayer ? { kind: 'layer', layerId: sourceLayer.id } : { kind: 'merged' }, crop);
+      this.lastCrop = { documentId: doc.documentId, source: sourceKey, crop: source.bounds };
       const job = this.client.brush(brushJobInput(doc, masks, globals, source, generated), events);
       return {
         job,

@@ -22,15 +22,24 @@ interface Canvas {
   height: number;
 }
 
-export function contextOption(globals: GlobalSettings): ContextOption {
+function contextOption(globals: GlobalSettings): ContextOption {
   return globals.context === 'padding' ? { kind: 'padding', pixels: globals.paddingPixels } : { kind: globals.context };
 }
 
 /**
  * The canvas rectangle to read. A layer we generated is read whole, at the size it was generated:
- * its trajectory covers exactly those pixels.
+ * its trajectory covers exactly those pixels. The previous edit's crop on the same source is kept
+ * while it still holds the masks, so the companion finds that crop's trajectory in its cache and
+ * runs only the remaining steps.
  */
-export function sourceCrop(canvas: Canvas, masks: readonly MaskEntry[], globals: GlobalSettings, model: ModelInfo, generated: GenerationRecord | null): PixelRect {
+export function sourceCrop(
+  canvas: Canvas,
+  masks: readonly MaskEntry[],
+  globals: GlobalSettings,
+  model: ModelInfo,
+  generated: GenerationRecord | null,
+  previousCrop: PixelRect | null,
+): PixelRect {
   const plan = planEdit({
     canvas,
     available: generated?.placement,
@@ -38,6 +47,7 @@ export function sourceCrop(canvas: Canvas, masks: readonly MaskEntry[], globals:
     context: contextOption(globals),
     model: { nativeSize: model.nativeWidth, vaeScaleFactor: VAE_SCALE_FACTOR },
     fixedProcessingSize: generated ? { width: generated.generation.width, height: generated.generation.height } : undefined,
+    previousContext: previousCrop ?? undefined,
   });
   return plan.context;
 }
@@ -46,7 +56,7 @@ export function maskParams(masks: readonly MaskEntry[]): MaskParams[] {
   return masks.map((mask) => ({ step: mask.step, strength: mask.strength, seed: mask.seed, ...(mask.prompt.trim() ? { prompt: mask.prompt } : {}) }));
 }
 
-/** The brush request for a source crop read at `sourceBounds`; every mask is laid on the crop's pixel grid. */
+/** The brush request for a source crop read at `source.bounds`; every mask is laid on the crop's pixel grid. */
 export function brushJobInput(
   canvas: Canvas,
   masks: readonly MaskEntry[],
@@ -63,7 +73,8 @@ export function brushJobInput(
       guidance: globals.guidance,
       scheduler: globals.scheduler,
       variations: globals.variations,
-      context: contextOption(globals),
+      // The crop already is the context the user's option asked for: the engine processes all of it.
+      context: { kind: 'whole-image' },
       trajectory: generated ? { kind: 'generated', generation: generated.generation } : { kind: 'invert' },
       sourceOrigin: { left: source.bounds.left, top: source.bounds.top },
       canvasSize: { width: canvas.width, height: canvas.height },

@@ -48,3 +48,9 @@ export function moveToTop(doc: Document, layer: Layer): void {
   const top = doc.layers[0];
   if (top.id !== layer.id) layer.move(top, constants.ElementPlacement.PLACEBEFORE);
 }
+
+/** Makes `layer` the only selected (active) layer. */
+export function selectOnly(doc: Document, layer: Layer): void {
+  for (const active of doc.activeLayers) if (active.id !== layer.id) active.selected = false;
+  layer.selected = true;
+}

@@ -1,11 +1,12 @@
 /**
  * Writes an edit's variations as new layers: a group named for the edit, directly above the source,
  * one pixel layer per variation with a layer mask from the edit's mask, only the first visible so
- * toggling it compares with the original below. Existing layers are only ever read.
+ * toggling it compares with the original below. Existing layers are only ever read (the source is
+ * selected again, which changes no pixels).
  */
 import { constants, imaging } from 'photoshop';
 import type { Document } from 'photoshop/dom/Document';
-import { componentSize, documentById, findLayer, moveToTop, type Layer } from './document';
+import { componentSize, documentById, findLayer, moveToTop, selectOnly, type Layer } from './document';
 import { fromEightBit } from '../imaging/depth';
 import { placeGray, type GrayImage, type RgbaImage } from '../imaging/pixels';
 import type { PixelRect } from '../imaging/geometry';
@@ -52,8 +53,13 @@ export function writeEdit(edit: EditToWrite): Promise<WrittenEdit> {
     layers.forEach((layer, index) => (layer.visible = index === 0));
     const group = await doc.createLayerGroup({ name: edit.name, fromLayers: layers });
     if (!group) throw hostErrors.refused('create the result group', 'no group was created');
-    if (source) group.move(source, constants.ElementPlacement.PLACEBEFORE);
-    else moveToTop(doc, group);
+    if (source) {
+      group.move(source, constants.ElementPlacement.PLACEBEFORE);
+      // Photoshop leaves the new group selected; selecting the source again lets the next brush continue from it.
+      selectOnly(doc, source);
+    } else {
+      moveToTop(doc, group);
+    }
     return { groupId: group.id, layerIds: layers.map((layer) => layer.id) };
   });
 }

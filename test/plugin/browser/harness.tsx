@@ -106,8 +106,6 @@ declare global {
       selectEllipse(left: number, top: number, width: number, height: number, feather: number): void;
       layers(): HarnessLayer[];
       history(): string[];
-      /** Clicks a layer in the Layers panel: it becomes the active layer. */
-      activateLayer(name: string): void;
       /** Draws the document now (it also redraws itself every 250 ms). */
       redraw(): void;
     };
@@ -149,11 +147,6 @@ function main(): void {
     },
     history: () => doc.historyStates.slice(),
     redraw: () => drawDocument(doc),
-    activateLayer(name) {
-      const layer = doc.allLayers().find((candidate) => candidate.name === name);
-      if (!layer) throw new Error(`No layer named "${name}".`);
-      doc.activeLayers = [layer];
-    },
   };
 }
 

@@ -97,15 +97,8 @@ export function describePanelScenario(scenario: PanelScenario): void {
     await page.screenshot({ path: path.join(ARTIFACTS, scenario.screenshot), fullPage: true });
   });
 
-  it('says what to do when the active layer is the group the last edit made', async () => {
-    await page.locator('[data-testid="brush"]').click();
-    await page.waitForSelector('[data-testid="notice"]');
-    await expect(text('notice')).resolves.toMatch(/is a group\. Select a pixel layer/);
-    await page.locator('[data-testid="notice"] sp-button').click();
-  });
-
   it('cancels a running brush: the job stops, the panel says so, and nothing is written', async () => {
-    await page.evaluate(() => window.harness.activateLayer('Landscape'));
+    // The edit selected its source again, so this brush starts from Landscape too.
     const before = await page.evaluate(() => window.harness.layers());
     await setSlider(page, 'steps', 60);
     await page.locator('[data-testid="brush"]').click();

@@ -56,6 +56,12 @@ describe('writing an edit', () => {
     expect(fakePhotoshop.liveImageData()).toBe(0);
   });
 
+  it('selects the source again, so the next brush continues from it', async () => {
+    const { doc, photo } = photoScene();
+    await writeEdit(edit(doc, photo.id));
+    expect(doc.activeLayers).toEqual([photo]);
+  });
+
   it('is one history step, and leaves every existing layer untouched', async () => {
     const { doc, photo } = photoScene();
     const other = doc.addLayer('Text', (x, y) => (x < 4 && y < 4 ? [0, 0, 0, 1] : null));

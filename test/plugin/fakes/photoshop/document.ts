@@ -55,6 +55,16 @@ export class FakeLayer implements Pick<Layer, 'id' | 'kind' | 'isBackgroundLayer
     this.doc.recordChange(visible ? 'Show Layer' : 'Hide Layer');
   }
 
+  /** Like Layer.selected: selecting adds the layer to the document's active layers, deselecting removes it. */
+  get selected(): Layer['selected'] {
+    return this.doc.activeLayers.includes(this);
+  }
+  set selected(select: Layer['selected']) {
+    requireModal('set selected');
+    const others = this.doc.activeLayers.filter((layer) => layer !== this);
+    this.doc.activeLayers = select ? [this, ...others] : others;
+  }
+
   /** Like Layer.move: PLACEBEFORE puts this layer directly above `relative`, in relative's group. */
   move(relative: FakeLayer, placement: Constants.ElementPlacement): void {
     requireModal('move');
