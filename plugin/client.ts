@@ -14,17 +14,17 @@ import {
   PROTOCOL_VERSION,
   type BrushParameters,
   type ClientMessageInput,
-  type ErrorCode,
   type GenerationParams,
-  type ImageFrame,
-  type ImageInfo,
   type MaskParams,
-  type ProgressMessage,
   type ServerInfoMessage,
   type ServerMessage,
 } from '../companion-server/protocol';
 import type { GrayImage, RgbaImage } from './imaging/pixels';
 import type { PixelRect } from './imaging/geometry';
+import { CompanionError, grayOf, JobRouter, rgbaOf, type JobEvents, type ResultReader } from './job-router';
+
+export { CompanionError };
+export type { CompanionErrorCode, JobEvents, JobProgress } from './job-router';
 
 // The manifest forbids code generation from strings; zod must not try to compile validators with new Function.
 z.config({ jitless: true });
@@ -51,28 +51,6 @@ export interface CompanionClientOptions {
   onStatus(status: ConnectionStatus): void;
   /** Reconnect delays: the first, doubling up to the last. */
   backoff?: { initialMs: number; maxMs: number };
-}
-
-/** Why a request failed: a protocol error code, or what happened to the connection or the job. */
-export type CompanionErrorCode = ErrorCode | 'CONNECTION_LOST' | 'CANCELLED' | 'NOT_CONNECTED';
-
-export class CompanionError extends Error {
-  constructor(readonly code: CompanionErrorCode, message: string) {
-    super(message);
-    this.name = 'CompanionError';
-  }
-}
-
-export interface JobProgress {
-  phase: ProgressMessage['phase'];
-  step: number;
-  total: number;
-}
-
-export interface JobEvents {
-  onQueued?(position: number): void;
-  onStarted?(): void;
-  onProgress?(progress: JobProgress, preview: RgbaImage | null): void;
 }
 
 type BrushMessageInput = Extract<ClientMessageInput, { type: 'brush' }>;
@@ -102,30 +80,18 @@ export interface RunningJob<T> {
 
 const DEFAULT_BACKOFF = { initialMs: 500, maxMs: 10_000 };
 
-/** A job waiting for answers, and the images announced by a JSON message that have not all arrived. */
-interface PendingJob {
-  events: JobEvents;
-  settle(message: ServerMessage, images: Map<number, ImageFrame>): void;
-  fail(error: CompanionError): void;
-  awaiting: { message: ServerMessage; wanted: Set<number>; images: Map<number, ImageFrame> } | null;
-}
-
 export class CompanionClient {
   private socket: WebSocket | null = null;
   private nextId = 1;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
-  private readonly jobs = new Map<number, PendingJob>();
+  private readonly jobs = new JobRouter();
   /** Handshake requests waiting for their answer, by request id. */
   private readonly handshake = new Map<number, (message: ServerMessage) => void>();
   private status: ConnectionStatus = { kind: 'connecting' };
 
   constructor(private readonly options: CompanionClientOptions) {}
-
-  get currentStatus(): ConnectionStatus {
-    return this.status;
-  }
 
   /** Connects with the stored token; without one, waits for `pair`. */
   async start(): Promise<void> {
@@ -191,44 +157,22 @@ export class CompanionClient {
     message: ClientMessageInput,
     frames: Uint8Array[],
     events: JobEvents,
-    readResult: (answer: ServerMessage, images: Map<number, ImageFrame>) => T | null,
+    readResult: ResultReader<T>,
   ): RunningJob<T> {
-    const result = new Promise<T>((resolve, reject) => {
-      const socket = this.socket;
-      if (!socket || this.status.kind !== 'ready') {
-        reject(new CompanionError('NOT_CONNECTED', 'The companion is not connected. Start it (npm start) and wait for the panel to show "Connected".'));
-        return;
-      }
-      const finish = () => this.jobs.delete(jobId);
-      this.jobs.set(jobId, {
-        events,
-        awaiting: null,
-        settle: (answer, images) => {
-          let outcome: T | null;
-          try {
-            outcome = readResult(answer, images);
-          } catch (error) {
-            finish();
-            return reject(error);
-          }
-          if (outcome === null) return;
-          finish();
-          resolve(outcome);
-        },
-        fail: (error) => {
-          finish();
-          reject(error);
-        },
-      });
-      socket.send(JSON.stringify(message));
-      // Copies into exact-length ArrayBuffers: UXP's send takes ArrayBuffer reliably, views less so.
-      for (const frame of frames) socket.send(frame.slice().buffer);
-    });
+    const socket = this.socket;
+    if (!socket || this.status.kind !== 'ready') {
+      const problem = 'The companion is not connected. Start it (npm start) and wait for the panel to show "Connected".';
+      return { jobId, result: Promise.reject(new CompanionError('NOT_CONNECTED', problem)), cancel: () => undefined };
+    }
+    const result = this.jobs.add(jobId, events, readResult);
+    socket.send(JSON.stringify(message));
+    // Copies into exact-length ArrayBuffers: UXP's send takes ArrayBuffer reliably, views less so.
+    for (const frame of frames) socket.send(frame.slice().buffer);
     return {
       jobId,
       result,
       cancel: () => {
-        if (this.jobs.has(jobId) && this.socket) this.send({ type: 'cancel', id: this.newId(), jobId });
+        if (this.jobs.has(jobId)) this.send({ type: 'cancel', id: this.newId(), jobId });
       },
     };
   }
@@ -244,7 +188,7 @@ export class CompanionClient {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
-      this.failAll(new CompanionError('CONNECTION_LOST', 'The connection to the companion was lost; the running job was cancelled. Brush again once it reconnects.'));
+      this.jobs.failAll(new CompanionError('CONNECTION_LOST', 'The connection to the companion was lost; the running job was cancelled. Brush again once it reconnects.'));
       if (this.status.kind === 'needs-pairing') return;
       const unreachable = `The companion is not reachable at ${this.options.url}. Start it with "npm start"`;
       // A failed pairing attempt waits for the user to press Pair again; a paired panel keeps retrying by itself.
@@ -317,54 +261,13 @@ export class CompanionClient {
       this.handshake.delete(replyTo);
       return handshakeAnswer(message);
     }
-    const job = this.jobs.get(replyTo);
-    if (job) this.routeToJob(job, message);
-  }
-
-  private routeToJob(job: PendingJob, message: ServerMessage): void {
-    switch (message.type) {
-      case 'queued':
-        return job.events.onQueued?.(message.position);
-      case 'started':
-        return job.events.onStarted?.();
-      case 'cancelled':
-        return job.fail(new CompanionError('CANCELLED', 'Cancelled: nothing was written to the document.'));
-      case 'error':
-        return job.fail(new CompanionError(message.code, message.message));
-      case 'progress':
-        if (!message.preview) return job.events.onProgress?.(progressOf(message), null);
-        return this.awaitImages(job, message, [message.preview]);
-      case 'brush-result':
-        return this.awaitImages(job, message, message.variations.flatMap((variation) => [variation.image, variation.layerMask]));
-      case 'generate-result':
-        return this.awaitImages(job, message, [message.image]);
-      default:
-        return console.warn(`Diffusion Brush: ignored an unexpected "${message.type}" for a job.`);
-    }
-  }
-
-  /** The binary frames a message announces follow it immediately, in the order listed. */
-  private awaitImages(job: PendingJob, message: ServerMessage, images: ImageInfo[]): void {
-    job.awaiting = { message, wanted: new Set(images.map((image) => image.imageId)), images: new Map() };
+    this.jobs.route(replyTo, message);
   }
 
   private receiveFrame(data: ArrayBuffer): void {
     const decoded = decodeFrame(data);
     if (!decoded.ok) return console.warn(`Diffusion Brush: ignored a binary frame: ${decoded.problem}`);
-    const frame = decoded.frame;
-    const job = this.jobs.get(frame.requestId);
-    const awaiting = job?.awaiting;
-    if (!job || !awaiting || !awaiting.wanted.has(frame.imageId)) return;
-    // Copy out of the socket's buffer, which is reused or freed once this handler returns.
-    awaiting.images.set(frame.imageId, { ...frame, pixels: frame.pixels.slice() });
-    if (awaiting.images.size < awaiting.wanted.size) return;
-    job.awaiting = null;
-    const { message, images } = awaiting;
-    if (message.type === 'progress' && message.preview) {
-      job.events.onProgress?.(progressOf(message), rgbaOf(images, message.preview));
-    } else {
-      job.settle(message, images);
-    }
+    this.jobs.receiveFrame(decoded.frame);
   }
 
   private send(message: ClientMessageInput): void {
@@ -397,11 +300,7 @@ export class CompanionClient {
       socket.onclose = null;
       socket.close(1000, reason.slice(0, 120));
     }
-    this.failAll(new CompanionError('CONNECTION_LOST', `The connection to the companion closed (${reason}); the running job was cancelled.`));
-  }
-
-  private failAll(error: CompanionError): void {
-    for (const job of [...this.jobs.values()]) job.fail(error);
+    this.jobs.failAll(new CompanionError('CONNECTION_LOST', `The connection to the companion closed (${reason}); the running job was cancelled.`));
   }
 
   private setStatus(status: ConnectionStatus): void {
@@ -410,18 +309,3 @@ export class CompanionClient {
   }
 }
 
-function progressOf(message: ProgressMessage): JobProgress {
-  return { phase: message.phase, step: message.step, total: message.total };
-}
-
-function rgbaOf(images: Map<number, ImageFrame>, info: ImageInfo): RgbaImage {
-  const frame = images.get(info.imageId);
-  if (!frame || frame.format !== 'rgba8') throw new CompanionError('FRAME_INVALID', `Image ${info.imageId} did not arrive as rgba8; update the companion.`);
-  return { width: frame.width, height: frame.height, data: frame.pixels };
-}
-
-function grayOf(images: Map<number, ImageFrame>, info: ImageInfo): GrayImage {
-  const frame = images.get(info.imageId);
-  if (!frame || frame.format !== 'gray8') throw new CompanionError('FRAME_INVALID', `Mask ${info.imageId} did not arrive as gray8; update the companion.`);
-  return { width: frame.width, height: frame.height, data: frame.pixels };
-}
