@@ -61,6 +61,11 @@ export class TestClient {
     return client;
   }
 
+  /** After a test empties `received`: start the bookkeeping of taken messages afresh. */
+  forgetTaken(): void {
+    this.taken.clear();
+  }
+
   newId(): number {
     return this.nextId++;
   }
