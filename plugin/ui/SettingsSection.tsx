@@ -26,12 +26,12 @@ export function SettingsSection({ controller, globals }: { controller: PanelCont
       <Slider label="Steps" min={2} max={60} step={1} value={globals.steps} onChange={(steps) => set({ steps })} testId="steps" />
       <Slider label="Guidance" min={0} max={15} step={0.5} value={globals.guidance} onChange={(guidance) => set({ guidance })} />
       <Slider label="Variations" min={1} max={4} step={1} value={globals.variations} onChange={(variations) => set({ variations })} testId="variations" />
-      <Picker label="Scheduler" value={globals.scheduler} options={SCHEDULER_OPTIONS} onChange={(scheduler) => set({ scheduler })} />
-      <Picker label="Context" value={globals.context} options={CONTEXT_OPTIONS} onChange={(context) => set({ context })} />
+      <Picker label="Scheduler" value={globals.scheduler} options={SCHEDULER_OPTIONS} onChange={(scheduler) => set({ scheduler })} testId="scheduler" />
+      <Picker label="Context" value={globals.context} options={CONTEXT_OPTIONS} onChange={(context) => set({ context })} testId="context" />
       {globals.context === 'padding' && (
-        <Slider label="Padding (px)" min={0} max={512} step={8} value={globals.paddingPixels} onChange={(paddingPixels) => set({ paddingPixels })} />
+        <Slider label="Padding (px)" min={0} max={512} step={8} value={globals.paddingPixels} onChange={(paddingPixels) => set({ paddingPixels })} testId="padding" />
       )}
-      <Picker label="Source" value={globals.source} options={SOURCE_OPTIONS} onChange={(source) => set({ source })} />
+      <Picker label="Source" value={globals.source} options={SOURCE_OPTIONS} onChange={(source) => set({ source })} testId="source" />
     </section>
   );
 }

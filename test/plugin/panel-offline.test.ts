@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, buildHarness, launchChromium, openPanel, setSlider, sliderValue, typeInto } from './browser/panel-page';
+import { ARTIFACTS, buildHarness, choose, launchChromium, openPanel, setSlider, sliderValue, typeInto } from './browser/panel-page';
 
 let browser: Browser;
 let page: Page;
@@ -56,6 +56,16 @@ describe('the panel without a companion', () => {
     const seed = await page.locator('[data-testid="mask-seed"]').textContent();
     await page.locator('[data-testid="new-seed"]').click();
     await expect(page.locator('[data-testid="mask-seed"]').textContent()).resolves.not.toBe(seed);
+  });
+
+  it('shows the padding slider only when the context is "Selection + padding"', async () => {
+    await expect(page.locator('[data-testid="padding"]').count()).resolves.toBe(0);
+    await choose(page, 'context', 'Selection + padding');
+    await page.waitForSelector('[data-testid="padding"]');
+    await setSlider(page, 'padding', 96);
+    await expect(sliderValue(page, 'padding')).resolves.toBe('96');
+    await choose(page, 'context', 'Automatic');
+    await expect(page.locator('[data-testid="padding"]').count()).resolves.toBe(0);
   });
 
   it('keeps Brush disabled while the companion is unreachable', async () => {

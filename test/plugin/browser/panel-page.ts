@@ -75,3 +75,14 @@ export async function typeInto(page: Page, testId: string, text: string): Promis
 export function sliderValue(page: Page, testId: string): Promise<string | null> {
   return page.locator(`[data-testid="${testId}"]`).first().evaluate((slider) => slider.shadowRoot!.querySelector('.value')!.textContent);
 }
+
+/** Picks an option of an sp-picker by its label, as a user choosing from the menu. */
+export async function choose(page: Page, testId: string, label: string): Promise<void> {
+  await page.locator(`[data-testid="${testId}"]`).first().evaluate((picker, wanted) => {
+    const select = picker.shadowRoot!.querySelector('select')!;
+    const index = [...select.options].findIndex((option) => option.textContent === wanted);
+    if (index < 0) throw new Error(`No option "${wanted}" in the picker.`);
+    select.selectedIndex = index;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  }, label);
+}

@@ -102,7 +102,8 @@ export function describePanelScenario(scenario: PanelScenario): void {
     const before = await page.evaluate(() => window.harness.layers());
     await setSlider(page, 'steps', 60);
     await page.locator('[data-testid="brush"]').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="progress"]')?.textContent?.startsWith('Denoising'), undefined, { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="preview"]', { timeout: 60_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, scenario.screenshot.replace('.png', '-running.png')), fullPage: true });
     await page.locator('[data-testid="cancel"]').click();
     await page.waitForSelector('[data-testid="notice"]', { timeout: 60_000 });
     await expect(text('notice')).resolves.toMatch(/Cancelled: nothing was written/);
