@@ -21,7 +21,7 @@ const replyToSchema = idSchema.nullable();
 
 export const JOB_KINDS = ['generate', 'brush'] as const;
 export const JOB_PHASES = ['encode', 'invert', 'denoise', 'decode'] as const;
-export const CANCEL_REASONS = ['client', 'shutdown', 'model-switch'] as const;
+export const CANCEL_REASONS = ['client', 'shutdown'] as const;
 
 export const welcomeMessageSchema = z.object({
   type: z.literal('welcome'),

@@ -8,7 +8,7 @@ import type { JobKind } from '../../../companion-server/protocol';
 import type { EngineJobTypes, JobEngine, RunOptions } from '../../../companion-server/server/engine-port';
 
 export class FakeEngine implements JobEngine {
-  readonly model = { id: 'fake', nativeWidth: 64, nativeHeight: 64 };
+  readonly model: { id: string; nativeWidth: number; nativeHeight: number };
   readonly provider = 'cpu';
   readonly jobs: readonly JobKind[] = ['generate', 'brush'];
   /** Every job the engine started, in order, with its prompt. */
@@ -17,7 +17,12 @@ export class FakeEngine implements JobEngine {
   closed = false;
   private held: Promise<void> | null = null;
 
-  constructor(private readonly stepMs = 1) {}
+  constructor(
+    private readonly stepMs = 1,
+    modelId = 'fake',
+  ) {
+    this.model = { id: modelId, nativeWidth: 64, nativeHeight: 64 };
+  }
 
   /** Jobs wait at their first step until the returned function is called. */
   hold(): () => void {
