@@ -151,7 +151,7 @@ export class PanelController {
       const last = this.lastCrop;
       const previousCrop = last && last.documentId === doc.documentId && last.source === sourceKey ? last.crop : null;
       const crop = sourceCrop(doc, masks, globals, info.model, generated, previousCrop);
-      const source = await this.host.readSourceCrop(doc.documentId, sourceLayer ? { kind: 'layer', layerId: sourceLayer.id } : { kind: 'merged' }, crop);
+      const source = await this.host.readSourceCrop(doc.documentId, sourceLayer ? { kind: 'layer', layer: sourceLayer } : { kind: 'merged' }, crop);
       this.lastCrop = { documentId: doc.documentId, source: sourceKey, crop: source.bounds };
       const job = this.client.brush(brushJobInput(doc, masks, globals, source, generated), events);
       return {
@@ -162,7 +162,7 @@ export class PanelController {
           const params = maskParams(masks);
           await this.host.writeEdit({
             documentId: doc.documentId,
-            sourceLayerId: sourceLayer?.id ?? null,
+            sourceLayer,
             name,
             variations: outcome.variations.map((variation) => ({
               layerName: variationLayerName(variation.index, params),

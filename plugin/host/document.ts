@@ -7,6 +7,12 @@ import { hostErrors } from './errors';
 
 export type { Document, Layer };
 
+/** A layer as the panel knows it: found again by id, named in messages. */
+export interface LayerRef {
+  id: number;
+  name: string;
+}
+
 export function documentById(documentId: number): Document | null {
   return app.documents.find((doc) => doc.id === documentId) ?? null;
 }

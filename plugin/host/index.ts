@@ -3,7 +3,7 @@
  * the panel never imports 'photoshop' or 'uxp' and tests can hand it the same code running on fakes.
  */
 import { app } from 'photoshop';
-import { componentSize } from './document';
+import { componentSize, type LayerRef } from './document';
 import { writeGeneratedLayer } from './generated';
 import { readGenerationRecord } from './layer-metadata';
 import { encodeMaskPicture, encodeRgbaPicture } from './preview';
@@ -19,7 +19,7 @@ export interface DocumentInfo {
   height: number;
   bitsPerChannel: number;
   /** The topmost selected layer, the default source of an edit. */
-  activeLayer: { id: number; name: string } | null;
+  activeLayer: LayerRef | null;
   hasSelection: boolean;
 }
 
@@ -55,6 +55,7 @@ export const photoshopHost = {
 
 export type Host = typeof photoshopHost;
 export { HostError } from './errors';
+export type { LayerRef } from './document';
 export type { SelectionMask } from './selection';
 export type { SourceChoice, SourceCrop } from './source';
 export type { EditToWrite, VariationToWrite, WrittenEdit } from './results';

@@ -6,7 +6,7 @@
  */
 import { constants, imaging } from 'photoshop';
 import type { Document } from 'photoshop/dom/Document';
-import { componentSize, documentById, findLayer, moveToTop, selectOnly, type Layer } from './document';
+import { componentSize, documentById, findLayer, moveToTop, selectOnly, type Layer, type LayerRef } from './document';
 import { fromEightBit } from '../imaging/depth';
 import { placeGray, type GrayImage, type RgbaImage } from '../imaging/pixels';
 import type { PixelRect } from '../imaging/geometry';
@@ -26,7 +26,7 @@ export interface VariationToWrite {
 export interface EditToWrite {
   documentId: number;
   /** The layer the edit started from, or null for the merged image (the group then goes on top). */
-  sourceLayerId: number | null;
+  sourceLayer: LayerRef | null;
   /** Group name, also the history step's name. */
   name: string;
   /** In order: the first is the one shown. */
@@ -68,9 +68,9 @@ export function writeEdit(edit: EditToWrite): Promise<WrittenEdit> {
 function requireTarget(edit: EditToWrite): { doc: Document; source: Layer | null } {
   const doc = documentById(edit.documentId);
   if (!doc) throw hostErrors.documentGone();
-  if (edit.sourceLayerId === null) return { doc, source: null };
-  const source = findLayer(doc.layers, edit.sourceLayerId);
-  if (!source) throw hostErrors.sourceGone(`#${edit.sourceLayerId}`);
+  if (edit.sourceLayer === null) return { doc, source: null };
+  const source = findLayer(doc.layers, edit.sourceLayer.id);
+  if (!source) throw hostErrors.sourceGone(edit.sourceLayer.name);
   return { doc, source };
 }
 

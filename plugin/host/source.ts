@@ -4,12 +4,12 @@ import { Bounds } from '../../companion-server/engine/geometry';
 import { toEightBit } from '../imaging/depth';
 import { edgesFromRect, rectFromEdges, type PixelRect } from '../imaging/geometry';
 import { toRgba, type RgbaImage } from '../imaging/pixels';
-import { documentById, findLayer, type Document } from './document';
+import { documentById, findLayer, type Document, type LayerRef } from './document';
 import { hostErrors } from './errors';
 import { readImageData } from './image-data';
 
 /** The pixels the edit starts from. */
-export type SourceChoice = { kind: 'layer'; layerId: number } | { kind: 'merged' };
+export type SourceChoice = { kind: 'layer'; layer: LayerRef } | { kind: 'merged' };
 
 export interface SourceCrop {
   image: RgbaImage;
@@ -20,11 +20,11 @@ export interface SourceCrop {
 export async function readSourceCrop(documentId: number, source: SourceChoice, crop: PixelRect): Promise<SourceCrop> {
   const doc = documentById(documentId);
   if (!doc) throw hostErrors.documentGone();
-  if (source.kind === 'layer') requireReadableLayer(doc, source.layerId, crop);
+  if (source.kind === 'layer') requireReadableLayer(doc, source.layer, crop);
 
   const { imageData, sourceBounds } = await imaging.getPixels({
     documentID: documentId,
-    ...(source.kind === 'layer' ? { layerID: source.layerId } : {}),
+    ...(source.kind === 'layer' ? { layerID: source.layer.id } : {}),
     sourceBounds: edgesFromRect(crop),
     // The engine works in 8-bit sRGB-ish RGB; Photoshop converts 16- and 32-bit documents on the way out.
     componentSize: 8,
@@ -37,9 +37,9 @@ export async function readSourceCrop(documentId: number, source: SourceChoice, c
 }
 
 /** A layer the crop can be read from: it still exists, holds pixels of its own, and some of them in the crop. */
-function requireReadableLayer(doc: Document, layerId: number, crop: PixelRect): void {
-  const layer = findLayer(doc.layers, layerId);
-  if (!layer) throw hostErrors.sourceGone(`#${layerId}`);
+function requireReadableLayer(doc: Document, source: LayerRef, crop: PixelRect): void {
+  const layer = findLayer(doc.layers, source.id);
+  if (!layer) throw hostErrors.sourceGone(source.name);
   if (layer.kind === constants.LayerKind.GROUP) throw hostErrors.sourceIsGroup(layer.name);
   if (Bounds.from(rectFromEdges(layer.bounds)).intersect(crop).isEmpty) throw hostErrors.sourceEmpty(layer.name);
 }

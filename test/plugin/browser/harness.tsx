@@ -106,6 +106,8 @@ declare global {
       selectEllipse(left: number, top: number, width: number, height: number, feather: number): void;
       layers(): HarnessLayer[];
       history(): string[];
+      /** Deletes a layer as the user would, in the Layers panel. */
+      deleteLayer(name: string): void;
       /** Draws the document now (it also redraws itself every 250 ms). */
       redraw(): void;
     };
@@ -147,6 +149,11 @@ function main(): void {
     },
     history: () => doc.historyStates.slice(),
     redraw: () => drawDocument(doc),
+    deleteLayer(name) {
+      const layer = doc.allLayers().find((candidate) => candidate.name === name);
+      if (!layer) throw new Error(`No layer named "${name}".`);
+      doc.deleteByUser(layer);
+    },
   };
 }
 

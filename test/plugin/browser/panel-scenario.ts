@@ -109,6 +109,18 @@ export function describePanelScenario(scenario: PanelScenario): void {
     await expect(text('notice')).resolves.toMatch(/Cancelled: nothing was written/);
     await expect(page.evaluate(() => window.harness.layers())).resolves.toEqual(before);
     await expect(page.locator('[data-testid="progress"]').count()).resolves.toBe(0);
+    await page.locator('[data-testid="notice"] sp-button').click();
+  });
+
+  it('writes nothing, and says why, when the source layer is deleted while the job runs', async () => {
+    const before = await page.evaluate(() => window.harness.layers().filter((layer) => layer.name !== 'Landscape'));
+    await page.locator('[data-testid="brush"]').click();
+    await page.waitForSelector('[data-testid="preview"]', { timeout: 60_000 });
+    await page.evaluate(() => window.harness.deleteLayer('Landscape'));
+    await page.waitForSelector('[data-testid="notice"]', { timeout: 120_000 });
+    await expect(text('notice')).resolves.toMatch(/"Landscape" was deleted while the edit ran\. Nothing was written/);
+    await expect(page.evaluate(() => window.harness.layers())).resolves.toEqual(before);
+    await page.locator('[data-testid="notice"] sp-button').click();
     await setSlider(page, 'steps', 8);
   });
 

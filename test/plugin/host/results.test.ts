@@ -1,4 +1,4 @@
-import { fakePhotoshop, type FakeDocument } from '../fakes/photoshop';
+import { fakePhotoshop, type FakeDocument, type FakeLayer } from '../fakes/photoshop';
 import { writeEdit, type EditToWrite } from '../../../plugin/host/results';
 import { layerFingerprint, photoScene } from '../fixtures';
 
@@ -16,10 +16,10 @@ function variation(index: number, red: number) {
   return { layerName: `v${index + 1} · seed ${42 + index} · step 5 · strength 0.8`, image, placement, layerMask };
 }
 
-function edit(doc: FakeDocument, sourceLayerId: number | null, overrides: Partial<EditToWrite> = {}): EditToWrite {
+function edit(doc: FakeDocument, sourceLayer: FakeLayer | null, overrides: Partial<EditToWrite> = {}): EditToWrite {
   return {
     documentId: doc.id,
-    sourceLayerId,
+    sourceLayer: sourceLayer && { id: sourceLayer.id, name: sourceLayer.name },
     name: 'Brush "a red door"',
     variations: [variation(0, 200), variation(1, 100), variation(2, 50)],
     isCancelled: () => false,
@@ -30,7 +30,7 @@ function edit(doc: FakeDocument, sourceLayerId: number | null, overrides: Partia
 describe('writing an edit', () => {
   it('adds a group named for the edit directly above the source, one masked layer per variation, only the first visible', async () => {
     const { doc, photo } = photoScene();
-    const written = await writeEdit(edit(doc, photo.id));
+    const written = await writeEdit(edit(doc, photo));
 
     const [group, below] = doc.layers;
     expect(below).toBe(photo);
@@ -58,7 +58,7 @@ describe('writing an edit', () => {
 
   it('selects the source again, so the next brush continues from it', async () => {
     const { doc, photo } = photoScene();
-    await writeEdit(edit(doc, photo.id));
+    await writeEdit(edit(doc, photo));
     expect(doc.activeLayers).toEqual([photo]);
   });
 
@@ -67,7 +67,7 @@ describe('writing an edit', () => {
     const other = doc.addLayer('Text', (x, y) => (x < 4 && y < 4 ? [0, 0, 0, 1] : null));
     const before = layerFingerprint([photo, other]);
     const history = doc.historyStates.length;
-    await writeEdit(edit(doc, photo.id));
+    await writeEdit(edit(doc, photo));
     expect(doc.historyStates.length).toBe(history + 1);
     expect(doc.historyStates.at(-1)).toBe('Brush "a red door"');
     expect(layerFingerprint([photo, other])).toEqual(before);
@@ -84,13 +84,13 @@ describe('writing an edit', () => {
   it('lands above a source inside a group, in that group', async () => {
     const { doc, photo } = photoScene();
     const folder = await fakeGroup(doc, 'Folder', photo);
-    await writeEdit(edit(doc, photo.id));
+    await writeEdit(edit(doc, photo));
     expect(folder.layers!.map((layer) => layer.name)).toEqual(['Brush "a red door"', 'Photo']);
   });
 
   it('writes 16-bit pixels and masks into a 16-bit document', async () => {
     const { doc, photo } = photoScene({ depth: 16 });
-    await writeEdit(edit(doc, photo.id));
+    await writeEdit(edit(doc, photo));
     const first = doc.layers[0].layers![0];
     expect(first.pixels![(8 * doc.width + 16) * 4]).toBeCloseTo(200 / 255, 4);
   });
@@ -100,7 +100,7 @@ describe('writing an edit', () => {
     const survivor = doc.addLayer('Survivor', () => null);
     doc.deleteByUser(photo);
     const history = doc.historyStates.slice();
-    await expect(writeEdit(edit(doc, photo.id))).rejects.toMatchObject({ code: 'source-gone', message: expect.stringMatching(/Nothing was written/) });
+    await expect(writeEdit(edit(doc, photo))).rejects.toMatchObject({ code: 'source-gone', message: expect.stringMatching(/"Photo" was deleted while the edit ran. Nothing was written/) });
     expect(doc.layers).toEqual([survivor]);
     expect(doc.historyStates).toEqual(history);
   });
@@ -108,7 +108,7 @@ describe('writing an edit', () => {
   it('writes nothing when the document was closed while the job ran', async () => {
     const { doc, photo } = photoScene();
     fakePhotoshop.closeDocument(doc);
-    await expect(writeEdit(edit(doc, photo.id))).rejects.toMatchObject({ code: 'document-gone' });
+    await expect(writeEdit(edit(doc, photo))).rejects.toMatchObject({ code: 'document-gone' });
   });
 
   it('rolls back the layers already written when the panel cancels half-way', async () => {
@@ -116,7 +116,7 @@ describe('writing an edit', () => {
     const history = doc.historyStates.slice();
     let checks = 0;
     // The first check passes (one layer gets written), the second reports the panel's Cancel.
-    await expect(writeEdit(edit(doc, photo.id, { isCancelled: () => ++checks > 1 }))).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(writeEdit(edit(doc, photo, { isCancelled: () => ++checks > 1 }))).rejects.toMatchObject({ code: 'cancelled' });
     expect(doc.layers).toEqual([photo]);
     expect(doc.historyStates).toEqual(history);
     expect(fakePhotoshop.liveImageData()).toBe(0);
@@ -129,7 +129,7 @@ describe('writing an edit', () => {
       if (++checks === 2) fakePhotoshop.pressEscape();
       return false;
     };
-    await expect(writeEdit(edit(doc, photo.id, { isCancelled: pressEscapeOnSecondCheck }))).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(writeEdit(edit(doc, photo, { isCancelled: pressEscapeOnSecondCheck }))).rejects.toMatchObject({ code: 'cancelled' });
     expect(doc.layers).toEqual([photo]);
   });
 
@@ -138,7 +138,7 @@ describe('writing an edit', () => {
     const { core } = await import('../fakes/photoshop');
     let release!: () => void;
     const other = core.executeAsModal(() => new Promise<void>((resolve) => (release = resolve)), { commandName: 'Another plugin' });
-    await expect(writeEdit(edit(doc, photo.id))).rejects.toMatchObject({ code: 'photoshop-busy' });
+    await expect(writeEdit(edit(doc, photo))).rejects.toMatchObject({ code: 'photoshop-busy' });
     release();
     await other;
   });
