@@ -25,7 +25,15 @@ export function MasksSection({ controller, masks, document, steps }: MasksSectio
       </Button>
       {hint && <sp-detail data-testid="mask-hint">{hint}</sp-detail>}
       {masks.map((mask, index) => (
-        <MaskItem key={mask.key} controller={controller} mask={mask} index={index} count={masks.length} steps={steps} />
+        <MaskItem
+          key={mask.key}
+          controller={controller}
+          mask={mask}
+          index={index}
+          count={masks.length}
+          steps={steps}
+          elsewhere={document !== null && mask.documentId !== document.documentId}
+        />
       ))}
     </section>
   );
@@ -37,9 +45,11 @@ interface MaskItemProps {
   index: number;
   count: number;
   steps: number;
+  /** Captured in another document: Brush leaves it out until that document is active again. */
+  elsewhere: boolean;
 }
 
-function MaskItem({ controller, mask, index, count, steps }: MaskItemProps) {
+function MaskItem({ controller, mask, index, count, steps, elsewhere }: MaskItemProps) {
   const { key } = mask;
   return (
     <div className="mask" data-testid="mask-item">
@@ -49,6 +59,7 @@ function MaskItem({ controller, mask, index, count, steps }: MaskItemProps) {
           <sp-body size="s">
             Mask {index + 1} · {mask.bounds.width}×{mask.bounds.height} at {mask.bounds.left},{mask.bounds.top}
           </sp-body>
+          {elsewhere && <sp-detail>From another document: not used until that document is active.</sp-detail>}
           <div className="row">
             <ActionButton title="Move up (earlier masks lose where masks overlap)" disabled={index === 0} onPress={() => controller.moveMask(key, -1)}>
               ↑
