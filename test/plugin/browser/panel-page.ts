@@ -2,6 +2,7 @@
  * Opens the panel harness in Debian's Chromium, headless, through playwright-core (never a
  * downloaded browser). The harness bundle is built once per test run with the test webpack config.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import webpack from 'webpack';
@@ -39,6 +40,9 @@ export async function buildHarness(name: string): Promise<string> {
 }
 
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The panel tests need Debian's Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does).`);
+  }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }
 
