@@ -3,6 +3,7 @@
  * arrays cross between them. Plain data only: everything here goes through postMessage.
  */
 import { EngineError, type EngineErrorCode } from './engine-error';
+import { InvalidRequestError } from './errors';
 import { JobCancelledError, type ProgressEvent } from './jobs';
 import type { LoadModelOptions } from './model/load-model';
 import type { ModelInfo } from './model/model-info';
@@ -31,6 +32,8 @@ export interface SerializedError {
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof JobCancelledError) return { code: 'JOB_CANCELLED', message: error.message };
   if (error instanceof EngineError) return { code: error.code, message: error.message };
+  // The validators' refusals name a parameter: the client can fix the request, unlike a failure.
+  if (error instanceof InvalidRequestError) return { code: 'INVALID_JOB_PARAMS', message: error.message };
   return { code: 'JOB_FAILED', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
 }
 
