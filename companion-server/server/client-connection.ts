@@ -88,6 +88,9 @@ export class ClientConnection implements JobOwner {
   }
 
   private async handle(data: Buffer, isBinary: boolean): Promise<void> {
+    // Messages still queued behind a slow one (auth reads the config file) when the client left:
+    // its jobs were already dropped, so nothing it sent may start one now.
+    if (this.socket.readyState !== this.socket.OPEN) return;
     if (isBinary) return this.handleFrame(data);
     if (data.byteLength > MAX_JSON_TEXT_BYTES) {
       const detail = `The text message has ${data.byteLength} bytes; the limit is ${MAX_JSON_TEXT_BYTES}.`;

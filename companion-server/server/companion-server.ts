@@ -48,6 +48,8 @@ export interface CompanionServerOptions {
   logger?: Logger;
   pairing?: PairingOptions;
   serverVersion?: string;
+  /** Tests shorten it; clients are told HANDSHAKE_TIMEOUT_MS. */
+  handshakeTimeoutMs?: number;
 }
 
 export class CompanionServer {
@@ -63,6 +65,7 @@ export class CompanionServer {
     readonly tokens: TokenStore,
     private readonly pairing: PairingCodes,
     private readonly services: ConnectionServices,
+    private readonly handshakeTimeoutMs: number,
   ) {}
 
   static async start(options: CompanionServerOptions): Promise<CompanionServer> {
@@ -90,7 +93,7 @@ export class CompanionServer {
       listModels: (replyTo) => (server as CompanionServer).listModels(replyTo),
       switchModel: (replyTo, modelId) => (server as CompanionServer).switchModel(replyTo, modelId),
     };
-    server = new CompanionServer(http, wss, engines, jobs, tokens, pairing, services);
+    server = new CompanionServer(http, wss, engines, jobs, tokens, pairing, services, options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS);
     http.on('upgrade', (request, socket, head) => (server as CompanionServer).upgrade(request, socket, head));
     try {
       await new Promise<void>((resolve, reject) => {
@@ -152,7 +155,7 @@ export class CompanionServer {
     this.connections.add(connection);
     const handshakeTimer = setTimeout(() => {
       if (!connection.isReady) connection.refuse(null, 'HANDSHAKE_TIMEOUT', undefined, CLOSE_CODES.policyViolation);
-    }, HANDSHAKE_TIMEOUT_MS);
+    }, this.handshakeTimeoutMs);
     ws.on('message', (data, isBinary) => connection.receive(data as Buffer, isBinary));
     // ws reports protocol violations (bad opcodes, a message over maxPayload) here and closes the socket itself.
     ws.on('error', (error) => logger.warn(`client ${connection.clientId}: ${error.message}`));

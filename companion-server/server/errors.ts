@@ -1,6 +1,5 @@
 /** Error answers: the specific problem first, then the code's standing advice on what to do. */
 import { EngineError } from '../engine/engine-error';
-import { InvalidRequestError } from '../engine/errors';
 import { ERROR_CODES, type ErrorCode, type ServerMessage } from '../protocol';
 
 export function errorMessage(replyTo: number | null, code: ErrorCode, detail?: string): ServerMessage {
@@ -10,7 +9,6 @@ export function errorMessage(replyTo: number | null, code: ErrorCode, detail?: s
 /** The protocol code for an engine failure, keeping the engine's own sentence. */
 export function engineFailure(error: unknown): { code: ErrorCode; detail: string } {
   const detail = error instanceof Error ? error.message : String(error);
-  if (error instanceof InvalidRequestError) return { code: 'JOB_INVALID', detail };
   if (error instanceof EngineError) {
     switch (error.code) {
       case 'INVALID_JOB_PARAMS':

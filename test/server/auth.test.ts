@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { MAX_PAIRING_ATTEMPTS_GLOBAL, MAX_PAIRING_ATTEMPTS_PER_CONNECTION, PROTOCOL_VERSION } from '../../companion-server/protocol';
+import { MAX_CONNECTIONS, MAX_PAIRING_ATTEMPTS_GLOBAL, MAX_PAIRING_ATTEMPTS_PER_CONNECTION, PROTOCOL_VERSION } from '../../companion-server/protocol';
 import { REFUSAL_HEADER } from '../../companion-server/server/companion-server';
 import { FakeEngine } from './support/fake-engine';
 import { startTestServer, type TestServer } from './support/server-fixture';
@@ -113,13 +113,21 @@ describe('pairing and authentication', () => {
   });
 
   it.each(['http://evil.example', 'https://localhost:3000'])('refuses a browser page with Origin %s at the upgrade', async (origin) => {
-    const socket = new WebSocket(fixture.url, { headers: { Origin: origin } });
-    const response = await new Promise<{ status: number; code: unknown }>((resolve, reject) => {
-      socket.on('unexpected-response', (_request, res) => resolve({ status: res.statusCode ?? 0, code: res.headers[REFUSAL_HEADER.toLowerCase()] }));
-      socket.on('open', () => reject(new Error('the upgrade was accepted')));
-      socket.on('error', () => undefined);
-    });
-    expect(response).toEqual({ status: 403, code: 'ORIGIN_REFUSED' });
+    expect(await refusedUpgrade({ Origin: origin })).toEqual({ status: 403, code: 'ORIGIN_REFUSED' });
+  });
+
+  it('refuses connections over the limit at the upgrade', async () => {
+    const open = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => TestClient.connect(fixture.url)));
+    expect(await refusedUpgrade({})).toEqual({ status: 503, code: 'TOO_MANY_CONNECTIONS' });
+    open.forEach((client) => client.close());
+  });
+
+  it('closes a connection that does not authenticate in time', async () => {
+    await fixture.stop();
+    fixture = await startTestServer(async () => new FakeEngine(), { handshakeTimeoutMs: 50 });
+    const client = await helloClient();
+    expect(await client.nextMessage()).toMatchObject({ type: 'error', replyTo: null, code: 'HANDSHAKE_TIMEOUT' });
+    expect(await client.whenClosed()).toBe(1008);
   });
 
   it('accepts a connection without a web Origin (the panel, local tools)', async () => {
@@ -128,6 +136,15 @@ describe('pairing and authentication', () => {
     client.close();
   });
 });
+
+function refusedUpgrade(headers: Record<string, string>): Promise<{ status: number; code: unknown }> {
+  const socket = new WebSocket(fixture.url, { headers });
+  return new Promise((resolve, reject) => {
+    socket.on('unexpected-response', (_request, res) => resolve({ status: res.statusCode ?? 0, code: res.headers[REFUSAL_HEADER.toLowerCase()] }));
+    socket.on('open', () => reject(new Error('the upgrade was accepted')));
+    socket.on('error', () => undefined);
+  });
+}
 
 function wrongCode(): string {
   const right = Number(fixture.server.pairingCode().code);

@@ -101,6 +101,23 @@ describe('jobs end to end on the tiny model', () => {
     });
   });
 
+  it('passes on the engine\'s refusal of a request as JOB_INVALID, naming the parameter', async () => {
+    client.send({
+      type: 'brush',
+      id: 25,
+      source: { imageId: 0 },
+      masks: [{ mask: { imageId: 1 }, step: 2, strength: 1, seed: 5 }],
+      prompt: 'lake',
+      steps: 6,
+      guidance: 4,
+      scheduler: 'ddim',
+      trajectory: { kind: 'invert' },
+    });
+    client.sendFrame({ requestId: 25, imageId: 0, format: 'rgba8', width: 64, height: 64 }, generated.image.data);
+    client.sendFrame({ requestId: 25, imageId: 1, format: 'gray8', width: 64, height: 64 }, new Uint8Array(64 * 64));
+    expect(messagesOf(await client.jobEvents(25)).at(-1)).toMatchObject({ type: 'error', code: 'JOB_INVALID', message: expect.stringMatching(/masks\[0\]\.mask is empty/) });
+  });
+
   it('answers pings while a job runs in the engine worker', async () => {
     client.send({ type: 'generate', id: 30, ...SMALL_GENERATION, width: 256, height: 256, steps: 20, seed: 8 });
     await client.nextMessage((m) => m.type === 'started' && m.replyTo === 30);

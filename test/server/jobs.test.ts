@@ -1,4 +1,4 @@
-import { MAX_QUEUED_JOBS_PER_CLIENT, type ClientMessageInput, type ServerMessage } from '../../companion-server/protocol';
+import { MAX_QUEUED_JOBS_PER_CLIENT, MAX_QUEUED_JOBS_TOTAL, type ClientMessageInput, type ServerMessage } from '../../companion-server/protocol';
 import { FakeEngine } from './support/fake-engine';
 import { startTestServer, type TestServer } from './support/server-fixture';
 import type { Received, TestClient } from './support/test-client';
@@ -105,6 +105,18 @@ describe('jobs over the socket', () => {
     expect(await client.request(generate(1, 'again'))).toMatchObject({ type: 'queued' });
     expect(await client.nextMessage((m) => m.type === 'error' && m.replyTo === 1)).toMatchObject({ code: 'REQUEST_ID_IN_USE' });
     expect(await client.request(generate(99, 'one too many'))).toMatchObject({ type: 'error', code: 'QUEUE_FULL' });
+    release();
+  });
+
+  it('refuse jobs once all clients together hold the total limit', async () => {
+    const release = engine.hold();
+    const clients = await Promise.all(Array.from({ length: MAX_QUEUED_JOBS_TOTAL / MAX_QUEUED_JOBS_PER_CLIENT }, () => fixture.client()));
+    for (const client of clients) {
+      for (let id = 1; id <= MAX_QUEUED_JOBS_PER_CLIENT; id++) client.send(generate(id, 'fill'));
+      await client.nextMessage((m) => m.type === 'queued' && m.replyTo === MAX_QUEUED_JOBS_PER_CLIENT);
+    }
+    const late = await fixture.client();
+    expect(await late.request(generate(1, 'late'))).toMatchObject({ type: 'error', code: 'SERVER_BUSY' });
     release();
   });
 
