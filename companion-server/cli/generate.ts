@@ -11,22 +11,16 @@ import type { GenerateRequest } from '../engine/jobs';
 import { loadModel } from '../engine/model/load-model';
 import { generate } from '../engine/pipeline/generate';
 import { validateGenerateRequest } from '../engine/pipeline/validate';
-import { SCHEDULER_KINDS, type SchedulerKind } from '../engine/schedulers/scheduler';
+import { SCHEDULER_KINDS } from '../engine/schedulers/scheduler';
 import { checkOutputPath, integer, number, progressReporter } from './cli-options';
 
-interface GenerateCliOptions {
-  prompt: string;
-  negativePrompt: string;
-  steps: number;
-  guidance: number;
-  scheduler: SchedulerKind;
-  seed: number;
+type GenerateCliOptions = Omit<GenerateRequest, 'width' | 'height' | 'previewEvery'> & {
   width?: number;
   height?: number;
   model: string;
   out: string;
   quiet?: boolean;
-}
+};
 
 export function generateCommand(): Command {
   return new Command('generate')
@@ -51,16 +45,8 @@ async function runGenerateCli(options: GenerateCliOptions): Promise<void> {
     throw new Error(`--model ${options.model}: ${error instanceof Error ? error.message : String(error)}`);
   });
   try {
-    const request: GenerateRequest = {
-      prompt: options.prompt,
-      negativePrompt: options.negativePrompt,
-      steps: options.steps,
-      guidance: options.guidance,
-      scheduler: options.scheduler,
-      seed: options.seed,
-      width: options.width ?? model.nativeSize,
-      height: options.height ?? model.nativeSize,
-    };
+    const { model: _folder, out: _out, quiet: _quiet, width, height, ...sampling } = options;
+    const request: GenerateRequest = { ...sampling, width: width ?? model.nativeSize, height: height ?? model.nativeSize };
     try {
       validateGenerateRequest(request, model.vaeScaleFactor);
     } catch (error) {
