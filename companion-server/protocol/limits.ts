@@ -43,6 +43,8 @@ export const MAX_CANVAS_SIDE = 300000;
 
 /** Milliseconds a new connection has to finish hello and auth (or pair). */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** The companion sends a WebSocket ping this often; a connection that has not answered the previous one is ended. */
+export const HEARTBEAT_INTERVAL_MS = 30_000;
 /** Digits of the pairing code the companion shows. */
 export const PAIRING_CODE_DIGITS = 6;
 /** How long a pairing code stays valid. */
@@ -74,6 +76,7 @@ export const PROTOCOL_LIMITS = {
   maxStrength: MAX_STRENGTH,
   maxMaskPixels: MAX_MASK_PIXELS,
   handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+  heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
 } as const;
 
 export type ProtocolLimits = { readonly [K in keyof typeof PROTOCOL_LIMITS]: number };

@@ -52,6 +52,7 @@ export class ClientConnection implements JobOwner {
   private phase: Phase = 'greeting';
   private wrongPairingCodes = 0;
   private handling: Promise<void> = Promise.resolve();
+  private answeredPing = true;
   readonly output: ClientOutput;
 
   constructor(
@@ -63,6 +64,23 @@ export class ClientConnection implements JobOwner {
       send: (message) => this.sendRaw(JSON.stringify(message)),
       sendFrame: (frame) => this.sendRaw(frame),
     };
+    socket.on('pong', () => {
+      this.answeredPing = true;
+    });
+  }
+
+  /**
+   * Called every heartbeat interval. A peer that vanished without closing (sleep, a dropped network)
+   * leaves no close event; not answering a ping ends the connection, which cancels its jobs.
+   */
+  checkAlive(): void {
+    if (!this.answeredPing) {
+      this.services.logger.info(`client ${this.clientId}: no answer to the last ping; ending the connection`);
+      this.socket.terminate();
+      return;
+    }
+    this.answeredPing = false;
+    if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
   }
 
   get isReady(): boolean {

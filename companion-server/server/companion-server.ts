@@ -17,6 +17,7 @@ import {
   PROTOCOL_LIMITS,
   PROTOCOL_VERSION,
   HANDSHAKE_TIMEOUT_MS,
+  HEARTBEAT_INTERVAL_MS,
   type ErrorCode,
   type ServerMessage,
 } from '../protocol';
@@ -48,14 +49,16 @@ export interface CompanionServerOptions {
   logger?: Logger;
   pairing?: PairingOptions;
   serverVersion?: string;
-  /** Tests shorten it; clients are told HANDSHAKE_TIMEOUT_MS. */
+  /** Tests shorten these; clients are told HANDSHAKE_TIMEOUT_MS and HEARTBEAT_INTERVAL_MS. */
   handshakeTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
 }
 
 export class CompanionServer {
   private readonly connections = new Set<ClientConnection>();
   private nextClientId = 1;
   private shuttingDown: Promise<void> | null = null;
+  private readonly heartbeat: NodeJS.Timeout;
 
   private constructor(
     private readonly http: Server,
@@ -66,7 +69,11 @@ export class CompanionServer {
     private readonly pairing: PairingCodes,
     private readonly services: ConnectionServices,
     private readonly handshakeTimeoutMs: number,
-  ) {}
+    heartbeatIntervalMs: number,
+  ) {
+    this.heartbeat = setInterval(() => this.connections.forEach((connection) => connection.checkAlive()), heartbeatIntervalMs);
+    this.heartbeat.unref();
+  }
 
   static async start(options: CompanionServerOptions): Promise<CompanionServer> {
     const host = options.host ?? '127.0.0.1';
@@ -93,7 +100,17 @@ export class CompanionServer {
       listModels: (replyTo) => (server as CompanionServer).listModels(replyTo),
       switchModel: (replyTo, modelId) => (server as CompanionServer).switchModel(replyTo, modelId),
     };
-    server = new CompanionServer(http, wss, engines, jobs, tokens, pairing, services, options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS);
+    server = new CompanionServer(
+      http,
+      wss,
+      engines,
+      jobs,
+      tokens,
+      pairing,
+      services,
+      options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+      options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+    );
     http.on('upgrade', (request, socket, head) => (server as CompanionServer).upgrade(request, socket, head));
     try {
       await new Promise<void>((resolve, reject) => {
@@ -101,6 +118,7 @@ export class CompanionServer {
         http.listen(options.port, host, () => resolve());
       });
     } catch (error) {
+      clearInterval(server.heartbeat);
       await engines.close();
       throw error;
     }
@@ -126,6 +144,7 @@ export class CompanionServer {
     this.shuttingDown ??= (async () => {
       // Stops accepting; resolves once every connection, upgraded ones included, has ended.
       const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+      clearInterval(this.heartbeat);
       await this.jobs.cancelAll('shutdown');
       for (const connection of this.connections) {
         connection.output.send({ type: 'shutdown', message });

@@ -1,7 +1,7 @@
 import { MAX_QUEUED_JOBS_PER_CLIENT, MAX_QUEUED_JOBS_TOTAL, type ClientMessageInput, type ServerMessage } from '../../companion-server/protocol';
 import { FakeEngine } from './support/fake-engine';
 import { startTestServer, type TestServer } from './support/server-fixture';
-import type { Received, TestClient } from './support/test-client';
+import { TestClient, type Received } from './support/test-client';
 
 let engine: FakeEngine;
 let fixture: TestServer;
@@ -96,6 +96,22 @@ describe('jobs over the socket', () => {
     expect(types(await stayer.jobEvents(1)).at(-2)).toBe('generate-result');
     expect(engine.cancelled).toBe(1);
     expect(engine.started.map((job) => job.prompt)).toEqual(['leaver-running', 'stayer']);
+  });
+
+  it('end a connection that stops answering pings, and cancel its job', async () => {
+    await fixture.stop();
+    fixture = await startTestServer(async () => engine, { heartbeatIntervalMs: 50 });
+    const token = await fixture.pairToken();
+    const silent = await TestClient.connect(fixture.url, {}, { autoPong: false });
+    await silent.hello();
+    await silent.request({ type: 'auth', id: 1, token });
+    silent.send(generate(2, 'silent', { steps: 150 }));
+    await silent.nextMessage((m) => m.type === 'started');
+    expect(await silent.whenClosed()).toBe(1006);
+    const answering = await fixture.client();
+    answering.send(generate(3, 'answering'));
+    expect(types(await answering.jobEvents(3)).at(-2)).toBe('generate-result');
+    expect(engine.cancelled).toBe(1);
   });
 
   it('refuse a reused job id and a full per-client queue', async () => {

@@ -44,8 +44,8 @@ export class TestClient {
     );
   }
 
-  static connect(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
-    const socket = new WebSocket(url, { headers, perMessageDeflate: false });
+  static connect(url: string, headers: Record<string, string> = {}, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+    const socket = new WebSocket(url, { headers, perMessageDeflate: false, ...options });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TestClient(socket)));
       socket.once('error', reject);
