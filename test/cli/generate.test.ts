@@ -1,0 +1,47 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCommand } from '../../companion-server/cli/generate';
+import { decodeRgba } from '../../companion-server/engine/image';
+import { TINY_SD } from '../support/tiny-model';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'generate-cli-'));
+});
+
+function generate(...args: string[]): Promise<unknown> {
+  const base = ['--model', TINY_SD, '--steps', '3', '--quiet'];
+  return generateCommand().exitOverride().configureOutput({ writeErr: () => undefined }).parseAsync([...base, ...args], { from: 'user' });
+}
+
+describe('npm run generate', () => {
+  it('writes an image of the requested size, the same bytes for the same seed', async () => {
+    await generate('--prompt', 'a lighthouse', '--seed', '4', '--width', '64', '--height', '128', '--out', join(dir, 'a.png'));
+    await generate('--prompt', 'a lighthouse', '--seed', '4', '--width', '64', '--height', '128', '--out', join(dir, 'b.png'));
+    await generate('--prompt', 'a lighthouse', '--seed', '5', '--width', '64', '--height', '128', '--out', join(dir, 'c.png'));
+    const image = await decodeRgba(join(dir, 'a.png'));
+    expect([image.width, image.height]).toEqual([64, 128]);
+    expect(readFileSync(join(dir, 'a.png')).equals(readFileSync(join(dir, 'b.png')))).toBe(true);
+    expect(readFileSync(join(dir, 'a.png')).equals(readFileSync(join(dir, 'c.png')))).toBe(false);
+  });
+
+  it("defaults to the model's native size and writes JPEG by extension", async () => {
+    await generate('--out', join(dir, 'native.jpg'));
+    const image = await decodeRgba(join(dir, 'native.jpg'));
+    expect([image.width, image.height]).toEqual([256, 256]);
+    expect(readFileSync(join(dir, 'native.jpg')).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  });
+
+  it.each([
+    ['a width that is not a multiple of 8', ['--width', '60'], 'w.png', /--width: width must be a multiple of 8/],
+    ['a non-numeric seed', ['--seed', 'abc'], 's.png', /--seed must be a whole number; got "abc"/],
+    ['an unsupported output type', [], 'out.gif', /--out: .*\.png, \.jpg or \.jpeg/],
+    ['a missing output folder', [], 'missing/out.png', /--out: the folder .*missing does not exist/],
+    ['an unknown scheduler', ['--scheduler', 'pndm'], 'p.png', /argument 'pndm' is invalid. Allowed choices are ddim, euler/],
+  ])('refuses %s, naming the flag, and writes nothing', async (_, args, name, message) => {
+    const out = join(dir, name);
+    await expect(generate(...args, '--out', out)).rejects.toThrow(message);
+    expect(existsSync(out)).toBe(false);
+  });
+});
