@@ -48,6 +48,9 @@ export interface ConnectionServices {
 
 type Phase = 'greeting' | 'unauthenticated' | 'ready';
 
+/** Unsent bytes above which previews are skipped, so they never pile up in front of a result. */
+export const PREVIEW_BACKLOG_BYTES = 4 * 1024 * 1024;
+
 export class ClientConnection implements JobOwner {
   private phase: Phase = 'greeting';
   private wrongPairingCodes = 0;
@@ -63,6 +66,7 @@ export class ClientConnection implements JobOwner {
     this.output = {
       send: (message) => this.sendRaw(JSON.stringify(message)),
       sendFrame: (frame) => this.sendRaw(frame),
+      isCongested: () => this.socket.bufferedAmount > PREVIEW_BACKLOG_BYTES,
     };
     socket.on('pong', () => {
       this.answeredPing = true;

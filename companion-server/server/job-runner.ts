@@ -13,7 +13,12 @@ export async function runJob(engine: JobEngine, job: ServerJob, signal: AbortSig
   output.send({ type: 'started', replyTo: job.id });
   let previews = 0;
   const onProgress: Parameters<JobEngine['run']>[2]['onProgress'] = (event) => {
-    if (!signal.aborted) sendOutgoing(job, progressOutgoing(job.id, event, previews++));
+    if (signal.aborted) return;
+    // A preview is a courtesy: a client that is behind gets the step without it.
+    const sendPreview = event.preview !== undefined && !output.isCongested();
+    const { preview: _skipped, ...withoutPreview } = event;
+    sendOutgoing(job, progressOutgoing(job.id, sendPreview ? event : withoutPreview, previews));
+    if (sendPreview) previews += 1;
   };
   try {
     const { engineRequest } = job;

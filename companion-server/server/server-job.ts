@@ -7,6 +7,8 @@ import type { QueueEntry } from './job-queue';
 export interface ClientOutput {
   send(message: ServerMessage): void;
   sendFrame(frame: Uint8Array): void;
+  /** Whether the client is behind on reading: optional data (previews) should wait for the next chance. */
+  isCongested(): boolean;
 }
 
 export interface JobOwner {
