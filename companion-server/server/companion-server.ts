@@ -55,67 +55,58 @@ export interface CompanionServerOptions {
 }
 
 export class CompanionServer {
+  readonly tokens: TokenStore;
   private readonly connections = new Set<ClientConnection>();
   private nextClientId = 1;
   private shuttingDown: Promise<void> | null = null;
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly jobs: JobService;
+  private readonly pairing: PairingCodes;
+  private readonly services: ConnectionServices;
+  private readonly handshakeTimeoutMs: number;
   private readonly heartbeat: NodeJS.Timeout;
 
   private constructor(
-    private readonly http: Server,
-    private readonly wss: WebSocketServer,
     private readonly engines: EngineSlot,
-    private readonly jobs: JobService,
-    readonly tokens: TokenStore,
-    private readonly pairing: PairingCodes,
-    private readonly services: ConnectionServices,
-    private readonly handshakeTimeoutMs: number,
-    heartbeatIntervalMs: number,
+    options: CompanionServerOptions,
   ) {
-    this.heartbeat = setInterval(() => this.connections.forEach((connection) => connection.checkAlive()), heartbeatIntervalMs);
+    const logger = options.logger ?? silentLogger;
+    this.jobs = new JobService(engines, logger);
+    this.tokens = new TokenStore(options.configFile);
+    this.pairing = new PairingCodes(options.pairing);
+    this.services = {
+      logger,
+      tokens: this.tokens,
+      pairing: this.pairing,
+      jobs: this.jobs,
+      serverName: { name: 'diffusion-brush-companion', version: options.serverVersion ?? '0.0.0' },
+      serverInfo: (replyTo) => this.serverInfo(replyTo),
+      listModels: (replyTo) => this.listModels(replyTo),
+      switchModel: (replyTo, modelId) => this.switchModel(replyTo, modelId),
+    };
+    this.http = createServer((_request, response) => {
+      response.writeHead(426, { 'Content-Type': 'text/plain' }).end('The Diffusion Brush companion speaks WebSocket only; see docs/protocol.md.\n');
+    });
+    this.http.on('upgrade', (request, socket, head) => this.upgrade(request, socket, head));
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    this.heartbeat = setInterval(() => this.connections.forEach((connection) => connection.checkAlive()), options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
     this.heartbeat.unref();
   }
 
+  /** Loads the model, then listens. */
   static async start(options: CompanionServerOptions): Promise<CompanionServer> {
     const host = options.host ?? '127.0.0.1';
-    const logger = options.logger ?? silentLogger;
     if (!isLoopbackHost(host) && options.allowNonLoopback !== true) {
       throw new Error(`Refusing to listen on ${host}: other machines could reach the companion. Use 127.0.0.1, or pass --allow-remote if you mean it.`);
     }
     const engines = await EngineSlot.open(options.modelDir, options.openEngine);
-    const jobs = new JobService(engines, logger);
-    const tokens = new TokenStore(options.configFile);
-    const pairing = new PairingCodes(options.pairing);
-    const http = createServer((_request, response) => {
-      response.writeHead(426, { 'Content-Type': 'text/plain' }).end('The Diffusion Brush companion speaks WebSocket only; see docs/protocol.md.\n');
-    });
-    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
-    let server: CompanionServer | undefined;
-    const services: ConnectionServices = {
-      logger,
-      tokens,
-      pairing,
-      jobs,
-      serverName: { name: 'diffusion-brush-companion', version: options.serverVersion ?? '0.0.0' },
-      serverInfo: (replyTo) => (server as CompanionServer).serverInfo(replyTo),
-      listModels: (replyTo) => (server as CompanionServer).listModels(replyTo),
-      switchModel: (replyTo, modelId) => (server as CompanionServer).switchModel(replyTo, modelId),
-    };
-    server = new CompanionServer(
-      http,
-      wss,
-      engines,
-      jobs,
-      tokens,
-      pairing,
-      services,
-      options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
-      options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
-    );
-    http.on('upgrade', (request, socket, head) => (server as CompanionServer).upgrade(request, socket, head));
+    const server = new CompanionServer(engines, options);
     try {
       await new Promise<void>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(options.port, host, () => resolve());
+        server.http.once('error', reject);
+        server.http.listen(options.port, host, () => resolve());
       });
     } catch (error) {
       clearInterval(server.heartbeat);
