@@ -28,7 +28,7 @@ export function tokensCommand(): Command {
       if (!(await store().revoke(id))) {
         throw new Error(`No token has the id "${id}"; run \`npm run companion -- tokens list\` to see the ids.`);
       }
-      console.log(`Revoked token ${id}. Its client must pair again; connections open now stay open until they close.`);
+      console.log(`Revoked token ${id}. Its client must pair again; a running companion closes connections that use it within a minute.`);
     });
   return command;
 }

@@ -56,6 +56,8 @@ export class ClientConnection implements JobOwner {
   private wrongPairingCodes = 0;
   private handling: Promise<void> = Promise.resolve();
   private answeredPing = true;
+  /** The token this connection authenticated with, once it has. */
+  tokenId: string | null = null;
   readonly output: ClientOutput;
 
   constructor(
@@ -173,7 +175,7 @@ export class ClientConnection implements JobOwner {
       case 'revoked':
         return this.refuse(message.id, 'AUTH_TOKEN_REVOKED', `Token ${check.tokenId} was revoked.`, CLOSE_CODES.policyViolation);
       case 'valid':
-        this.becomeReady(`token ${check.tokenId}`);
+        this.becomeReady(check.tokenId, `token ${check.tokenId}`);
         return this.output.send({ type: 'authenticated', replyTo: message.id, tokenId: check.tokenId });
       default:
         return assertNever(check);
@@ -185,7 +187,7 @@ export class ClientConnection implements JobOwner {
     switch (outcome) {
       case 'accepted': {
         const { token, tokenId } = await this.services.tokens.issue(message.clientName);
-        this.becomeReady(`new token ${tokenId} for ${message.clientName}`);
+        this.becomeReady(tokenId, `new token ${tokenId} for ${message.clientName}`);
         return this.output.send({ type: 'paired', replyTo: message.id, token, tokenId });
       }
       case 'rate-limited':
@@ -204,8 +206,9 @@ export class ClientConnection implements JobOwner {
     }
   }
 
-  private becomeReady(who: string): void {
+  private becomeReady(tokenId: string, who: string): void {
     this.phase = 'ready';
+    this.tokenId = tokenId;
     this.services.logger.info(`client ${this.clientId}: authenticated with ${who}`);
   }
 

@@ -91,7 +91,10 @@ export class CompanionServer {
     this.http.on('upgrade', (request, socket, head) => this.upgrade(request, socket, head));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
-    this.heartbeat = setInterval(() => this.connections.forEach((connection) => connection.checkAlive()), options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
+    this.heartbeat = setInterval(() => {
+      this.connections.forEach((connection) => connection.checkAlive());
+      void this.closeRevoked();
+    }, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
     this.heartbeat.unref();
   }
 
@@ -175,6 +178,20 @@ export class CompanionServer {
       this.jobs.dropClient(connection.clientId);
       logger.info(`client ${connection.clientId}: disconnected (${code})`);
     });
+  }
+
+  /** `tokens revoke` runs in another process and only edits the config file: connections open with a revoked token end here. */
+  private async closeRevoked(): Promise<void> {
+    const tokens = await this.tokens.list().catch((error: unknown) => {
+      this.services.logger.warn(`Cannot read the config file to check for revoked tokens: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    });
+    const revoked = new Set(tokens.filter((token) => token.revokedAt !== undefined).map((token) => token.id));
+    for (const connection of this.connections) {
+      if (connection.tokenId !== null && revoked.has(connection.tokenId)) {
+        connection.refuse(null, 'AUTH_TOKEN_REVOKED', `Token ${connection.tokenId} was revoked while connected.`, CLOSE_CODES.policyViolation);
+      }
+    }
   }
 
   private serverInfo(replyTo: number | null): ServerMessage {

@@ -76,6 +76,16 @@ describe('pairing and authentication', () => {
     expect(await client.whenClosed()).toBe(1008);
   });
 
+  it('ends an open connection once its token is revoked', async () => {
+    await fixture.stop();
+    fixture = await startTestServer(async () => new FakeEngine(), { heartbeatIntervalMs: 50 });
+    const client = await fixture.client();
+    const [stored] = await fixture.server.tokens.list();
+    await fixture.server.tokens.revoke(stored.id);
+    expect(await client.nextMessage()).toMatchObject({ type: 'error', replyTo: null, code: 'AUTH_TOKEN_REVOKED' });
+    expect(await client.whenClosed()).toBe(1008);
+  });
+
   it('answers wrong pairing codes, then closes the connection after the per-connection limit', async () => {
     const client = await helloClient();
     const wrong = wrongCode();
