@@ -13,6 +13,7 @@ let fixture: TestServer;
 let direct: EngineHost;
 let client: TestClient;
 let generated: GenerateResult;
+let nextJobId = 100;
 
 beforeAll(async () => {
   [fixture, direct] = await Promise.all([startTestServer(openTinyEngine, { modelDir: TINY_SD }), startDirectEngine()]);
@@ -61,8 +62,17 @@ describe('jobs end to end on the tiny model', () => {
     expect(Buffer.from(result.pixels).equals(Buffer.from(generated.image.data))).toBe(true);
   });
 
-  it('brush: progress in order, previews, and variations identical to the engine called directly', async () => {
-    const mask = rectMask(64, 64, { left: 16, top: 16, width: 24, height: 24 });
+  it.each([
+    { name: 'a generated source, one mask', trajectory: { kind: 'generated' as const, generation: SMALL_GENERATION }, prompts: [undefined] },
+    { name: 'an inverted source, two masks with their own prompt and noise mode', trajectory: { kind: 'invert' as const }, prompts: ['moss', undefined], noiseMode: 'variance-preserving' as const },
+    { name: 'a forward-noised source, two masks', trajectory: { kind: 'noise' as const, seed: 3 }, prompts: [undefined, 'reeds'] },
+  ])('brush on $name: progress, previews and variations identical to the engine called directly', async ({ trajectory, prompts, noiseMode }) => {
+    const jobId = nextJobId++;
+    const regions = [
+      { left: 16, top: 16, width: 24, height: 24 },
+      { left: 30, top: 8, width: 20, height: 40 },
+    ];
+    const masks = prompts.map((prompt, i) => ({ mask: rectMask(64, 64, regions[i]), step: 2 + i, strength: 1 - i / 4, seed: 5 + i, prompt }));
     const settings = {
       prompt: SMALL_GENERATION.prompt,
       negativePrompt: '',
@@ -70,22 +80,28 @@ describe('jobs end to end on the tiny model', () => {
       guidance: SMALL_GENERATION.guidance,
       scheduler: SMALL_GENERATION.scheduler,
       smoothingSteps: 2,
-      noiseMode: 'additive' as const,
-      trajectory: { kind: 'generated' as const, generation: SMALL_GENERATION },
+      noiseMode: noiseMode ?? ('additive' as const),
+      trajectory,
       variations: 2,
       context: { kind: 'auto' as const },
       previewEvery: 2,
     };
-    client.send({ type: 'brush', id: 20, ...settings, source: { imageId: 0 }, masks: [{ mask: { imageId: 1 }, step: 2, strength: 1, seed: 5 }] });
-    client.sendFrame({ requestId: 20, imageId: 0, format: 'rgba8', width: 64, height: 64 }, generated.image.data);
-    client.sendFrame({ requestId: 20, imageId: 1, format: 'gray8', width: 64, height: 64 }, mask.data);
-    const events = await client.jobEvents(20);
+    client.send({
+      type: 'brush',
+      id: jobId,
+      ...settings,
+      source: { imageId: 0 },
+      masks: masks.map(({ mask: _pixels, ...params }, i) => ({ ...params, mask: { imageId: i + 1 } })),
+    });
+    client.sendFrame({ requestId: jobId, imageId: 0, format: 'rgba8', width: 64, height: 64 }, generated.image.data);
+    masks.forEach(({ mask }, i) => client.sendFrame({ requestId: jobId, imageId: i + 1, format: 'gray8', width: 64, height: 64 }, mask.data));
+    const events = await client.jobEvents(jobId);
     const messages = messagesOf(events);
     expect(messages.some((m) => m.type === 'progress' && m.preview !== undefined)).toBe(true);
     const result = messages.find((m) => m.type === 'brush-result');
     expect(result).toBeDefined();
 
-    const request: BrushRequest = { ...settings, source: generated.image, masks: [{ mask, step: 2, strength: 1, seed: 5 }] };
+    const request: BrushRequest = { ...settings, source: generated.image, masks };
     let expected: BrushResult | undefined;
     const expectedProgress = await directProgress(async (onProgress) => {
       expected = await direct.run('brush', request, { onProgress });
