@@ -11,13 +11,13 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from './engine/engine-error';
-import type { JobKind, JobParams, JobResult } from './engine/job-handlers';
+import type { EngineSettings, JobKind, JobParams, JobResult } from './engine/job-handlers';
 import { JobCancelledError, type ProgressEvent } from './engine/jobs';
 import type { LoadModelOptions } from './engine/model/load-model';
 import type { ModelInfo } from './engine/model/model-info';
 import { deserializeError, type HostMessage, type WorkerMessage, type WorkerStartData } from './engine/worker-protocol';
 
-export interface EngineHostOptions extends LoadModelOptions {
+export interface EngineHostOptions extends LoadModelOptions, EngineSettings {
   modelDir: string;
   /** The worker entry (default: worker.ts/.js beside this module). Tests substitute one that misbehaves. */
   workerEntry?: string;
@@ -71,10 +71,10 @@ export class EngineHost {
 
   /** Starts a worker and loads the model in it; rejects with the loader's error (code MODEL_INVALID, ...). */
   static start(options: EngineHostOptions): Promise<EngineHost> {
-    const { modelDir, workerEntry, ...load } = options;
+    const { modelDir, workerEntry, memoryBudgetBytes, ...load } = options;
     const cancelFlag = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const { script, eval: isEval } = workerScript(workerEntry);
-    const workerData: WorkerStartData = { modelDir, load, cancelFlag };
+    const workerData: WorkerStartData = { modelDir, load, settings: { memoryBudgetBytes }, cancelFlag };
     const worker = new Worker(script, { eval: isEval, workerData });
     return new Promise((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {

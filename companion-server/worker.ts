@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { EngineError } from './engine/engine-error';
-import { isJobKind, jobHandlers, type JobHandler } from './engine/job-handlers';
+import { configureJobHandlers, isJobKind, jobHandlers, type JobHandler } from './engine/job-handlers';
 import { JobCancelledError, type JobContext } from './engine/jobs';
 import type { StableDiffusionModel } from './engine/model/components';
 import { loadModel } from './engine/model/load-model';
@@ -16,6 +16,7 @@ import { serializeError, transferables, type HostMessage, type WorkerMessage, ty
 function serve(port: NonNullable<typeof parentPort>, start: WorkerStartData): void {
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   const cancelFlag = new Int32Array(start.cancelFlag);
+  configureJobHandlers(start.settings);
   const loading = loadModel(start.modelDir, start.load);
   // Jobs run strictly one after another, whatever the host sends.
   let queue: Promise<unknown> = loading.then(

@@ -39,16 +39,13 @@ export function startCommand(): Command {
       if (!isLoopbackHost(settings.host) && allowRemote === true) {
         logger.warn(`Listening on ${settings.host}: other machines can reach the companion, and the connection is not encrypted.`);
       }
-      if (settings.memoryBudgetMb !== undefined) {
-        logger.warn('The engine does not take a memory budget yet; --memory-budget-mb is ignored.');
-      }
       let started = false;
       const server = await CompanionServer.start({
         host: settings.host,
         port: settings.port,
         allowNonLoopback: allowRemote,
         modelDir: settings.modelDir,
-        openEngine: engineHostOpener({ providers: settings.providers }),
+        openEngine: engineHostOpener({ providers: settings.providers, memoryBudgetMb: settings.memoryBudgetMb }),
         configFile,
         logger,
         serverVersion: process.env.npm_package_version,

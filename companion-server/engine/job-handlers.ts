@@ -7,7 +7,7 @@
  * Typed arrays in a result or a progress event are transferred (moved, not copied) to the main
  * thread and become empty in the worker: a handler returns copies of anything it keeps in a cache.
  */
-import { brushJob } from './brush/brush-job';
+import { brushJob, setTrajectoryCacheBudget } from './brush/brush-job';
 import type { JobContext } from './jobs';
 import type { StableDiffusionModel } from './model/components';
 import { describeModel } from './model/model-info';
@@ -25,6 +25,16 @@ export const jobHandlers = {
   generate: generateJob,
   brush: brushJob,
 } satisfies Record<string, JobHandler<never, unknown>>;
+
+/** Settings of the job handlers that outlive one job: the caches. */
+export interface EngineSettings {
+  /** Bytes the engine's caches (source trajectories) may hold; default: each cache's own. */
+  memoryBudgetBytes?: number;
+}
+
+export function configureJobHandlers(settings: EngineSettings): void {
+  if (settings.memoryBudgetBytes !== undefined) setTrajectoryCacheBudget(settings.memoryBudgetBytes);
+}
 
 export type JobKind = keyof typeof jobHandlers;
 export type JobParams<K extends JobKind> = Parameters<(typeof jobHandlers)[K]>[1];

@@ -5,12 +5,14 @@
 import { EngineError, type EngineErrorCode } from './engine-error';
 import { InvalidRequestError } from './errors';
 import { JobCancelledError, type ProgressEvent } from './jobs';
+import type { EngineSettings } from './job-handlers';
 import type { LoadModelOptions } from './model/load-model';
 import type { ModelInfo } from './model/model-info';
 
 export interface WorkerStartData {
   modelDir: string;
   load: LoadModelOptions;
+  settings: EngineSettings;
   /** Int32Array view: slot 0 holds the id of the job to cancel (ids start at 1, so 0 cancels nothing). */
   cancelFlag: SharedArrayBuffer;
 }

@@ -6,10 +6,15 @@ import type { JobEngine, OpenEngine } from './engine-port';
 export interface EngineHostSettings {
   /** Execution providers to try, in order. */
   providers?: readonly string[];
+  /** Memory the engine's caches may use, in MiB. */
+  memoryBudgetMb?: number;
 }
 
+const BYTES_PER_MIB = 1024 * 1024;
+
 export function engineHostOpener(settings: EngineHostSettings = {}): OpenEngine {
-  return async (modelDir) => adaptEngineHost(await EngineHost.start({ modelDir, providers: settings.providers }));
+  const memoryBudgetBytes = settings.memoryBudgetMb === undefined ? undefined : settings.memoryBudgetMb * BYTES_PER_MIB;
+  return async (modelDir) => adaptEngineHost(await EngineHost.start({ modelDir, providers: settings.providers, memoryBudgetBytes }));
 }
 
 export function adaptEngineHost(host: EngineHost): JobEngine {

@@ -8,7 +8,12 @@ import { coefficientsFor } from '../preview';
 import { runBrush } from './run-brush';
 import { TrajectoryCache } from './trajectory-cache';
 
-const trajectories = new TrajectoryCache();
+let trajectories = new TrajectoryCache();
+
+/** Replaces the worker's trajectory cache with an empty one bounded by `budgetBytes`. */
+export function setTrajectoryCacheBudget(budgetBytes: number): void {
+  trajectories = new TrajectoryCache(budgetBytes);
+}
 
 export async function brushJob(model: StableDiffusionModel, request: BrushRequest, ctx: JobContext): Promise<BrushResult> {
   return runBrush(model, request, { ctx, cache: trajectories, previewCoefficients: request.previewEvery ? await coefficientsFor(model) : undefined });

@@ -35,4 +35,23 @@ describe('the brush job in the engine worker', () => {
     const empty = rectMask(64, 64, { left: 0, top: 0, width: 0, height: 0 });
     await expect(host.run('brush', brushRequest(source, [{ mask: empty, step: 2, strength: 1, seed: 1 }]))).rejects.toThrow(/masks\[0\]\.mask is empty/);
   });
+
+  it('keeps no trajectory when the memory budget has no room for one', async () => {
+    const starved = await EngineHost.start({ modelDir: TINY_SD, providers: ['cpu'], memoryBudgetBytes: 0 });
+    try {
+      const source = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 4).fill(90) };
+      const mask = rectMask(64, 64, { left: 16, top: 16, width: 24, height: 24 });
+      const request = brushRequest(source, [{ mask, step: 3, strength: 0.5, seed: 9 }]);
+      const denoiseSteps = async () => {
+        const events: ProgressEvent[] = [];
+        await starved.run('brush', request, { onProgress: (event) => events.push(event) });
+        return events.filter((e) => e.phase === 'denoise').map((e) => e.step);
+      };
+      const regenerateAndEdit = [...Array.from({ length: GENERATION.steps }, (_, i) => i + 1), 4, 5, GENERATION.steps];
+      expect(await denoiseSteps()).toEqual(regenerateAndEdit);
+      expect(await denoiseSteps()).toEqual(regenerateAndEdit);
+    } finally {
+      await starved.close();
+    }
+  });
 });
