@@ -2,7 +2,7 @@
  * `start` (also `npm start`): runs the companion server for the Photoshop panel. Settings come from
  * flags, then environment variables, then the config file, then defaults; `--help` lists them all.
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { readConfig } from '../config/config-file';
 import { createLogger, LOG_LEVELS } from '../config/logger';
@@ -56,6 +56,9 @@ export function startCommand(): Command {
       const model = server.engine.current;
       console.log(`Diffusion Brush companion listening on ws://${host.includes(':') ? `[${host}]` : host}:${port}`);
       console.log(`Model: ${model.model.id} (${relative(process.cwd(), settings.modelDir) || '.'}), execution provider: ${model.provider}`);
+      if (resolve(settings.modelDir) === resolve(DEFAULT_MODEL_DIR)) {
+        console.log('Note: the bundled tiny-sd has random weights. It runs the whole pipeline, but its pictures are noise; use a real model with --model-dir (see models/README.md).');
+      }
       const { code, expiresAt } = server.pairingCode();
       printPairingCode('Pairing code', code, expiresAt);
       console.log(`Config file: ${configFile}`);

@@ -52,6 +52,7 @@ describe('npm start', () => {
   it('prints address, model, provider and pairing code; SIGTERM cancels the running job, tells the client and exits 0', async () => {
     const { child, url, code, output } = await startCompanion();
     expect(output()).toMatch(/Model: tiny-sd \(models\/tiny-sd\), execution provider: cpu/);
+    expect(output()).toMatch(/tiny-sd has random weights.*its pictures are noise/);
     const client = await TestClient.connect(url);
     await client.hello();
     expect(await client.request({ type: 'pair', id: 1, code, clientName: 'cli test' })).toMatchObject({ type: 'paired' });
