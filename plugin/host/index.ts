@@ -55,6 +55,7 @@ export const photoshopHost = {
 
 export type Host = typeof photoshopHost;
 export { HostError } from './errors';
+export { PANEL_ID, registerPanel, type PanelLifecycle } from './panel-entry';
 export type { LayerRef } from './document';
 export type { SelectionMask } from './selection';
 export type { SourceChoice, SourceCrop } from './source';
