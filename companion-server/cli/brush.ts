@@ -63,7 +63,10 @@ const FLAG_OF_FIELD: Record<string, string> = {
   growPixels: '--grow',
   featherPixels: '--feather',
   trajectory: '--source',
-  generation: '--source-seed',
+  'trajectory.seed': '--source-seed',
+  'trajectory.generation.seed': '--source-seed',
+  'trajectory.generation.width': '--image',
+  'trajectory.generation.height': '--image',
 };
 
 export function brushCommand(): Command {

@@ -58,6 +58,8 @@ describe('npm run brush', () => {
     ['a missing image', ['--image', 'nowhere.png'], /--image: .*nowhere\.png does not exist/],
     ['an unsupported output type', ['--out', 'out.gif'], /--out: .*\.png, \.jpg or \.jpeg/],
     ['per-mask values that do not match the masks', ['--step', '1', '--step', '2'], /--step was given 2 times for 1 masks/],
+    ['a negative noise seed', ['--source-seed', '-1'], /^--source-seed: .*whole number/],
+    ['a negative generation seed', ['--source', 'generated', '--source-seed', '-1'], /^--source-seed: .*whole number/],
   ])('refuses %s with an error naming the argument, and writes nothing', async (_name, override, message) => {
     const options: Record<string, string> = { '--image': 'in.png', '--mask': 'mask.png', '--step': '1', '--strength': '1', '--out': 'refused.png' };
     const args: string[] = [];

@@ -126,7 +126,13 @@ function validateTrajectorySource(request: BrushRequest, vaeScaleFactor: number)
   if (trajectory.kind === 'noise') validateSeed('trajectory.seed', trajectory.seed);
   if (trajectory.kind !== 'generated') return;
   const { generation } = trajectory;
-  validateGenerateRequest(generation, vaeScaleFactor);
+  try {
+    validateGenerateRequest(generation, vaeScaleFactor);
+  } catch (error) {
+    // Name the generation's field, not the edit's: its seed is not masks[k].seed, its width not the crop's.
+    if (error instanceof InvalidRequestError) throw new InvalidRequestError(`trajectory.generation.${error.field}`, error.message);
+    throw error;
+  }
   if (generation.width !== source.width || generation.height !== source.height) {
     throw new InvalidRequestError(
       'trajectory.generation',

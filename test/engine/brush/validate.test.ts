@@ -32,6 +32,13 @@ const cases: [name: string, change: (r: BrushRequest) => BrushRequest, field: st
     'trajectory.generation',
     /was 128x64/,
   ],
+  [
+    'a negative generation seed',
+    (r) => ({ ...r, trajectory: { kind: 'generated', generation: { ...GENERATION, seed: -1 } } }),
+    'trajectory.generation.seed',
+    /whole number/,
+  ],
+  ['a negative noise seed', (r) => ({ ...r, trajectory: { kind: 'noise', seed: -1 } }), 'trajectory.seed', /whole number/],
   ['steps that differ from the generation', (r) => ({ ...r, steps: 8 }), 'steps', /generated with 6/],
 ];
 
