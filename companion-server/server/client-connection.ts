@@ -95,10 +95,13 @@ export class ClientConnection implements JobOwner {
 
   /** Queues the message behind the ones before it. */
   receive(data: Buffer, isBinary: boolean): void {
-    this.handling = this.handling.then(() => this.handle(data, isBinary)).catch((error: unknown) => {
-      this.services.logger.error(`client ${this.clientId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      this.output.send(errorMessage(null, 'INTERNAL_ERROR'));
-    });
+    this.handling = this.handling.then(() => this.handle(data, isBinary)).catch((error: unknown) => this.internalError(null, error));
+  }
+
+  /** A bug or an unreadable config file: logged in full, answered with the request's id. */
+  private internalError(replyTo: number | null, error: unknown): void {
+    this.services.logger.error(`client ${this.clientId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    this.output.send(errorMessage(replyTo, 'INTERNAL_ERROR'));
   }
 
   /** Ends the connection after telling the client why. */
@@ -123,6 +126,10 @@ export class ClientConnection implements JobOwner {
     const parsed = parseClientMessage(data.toString('utf8'));
     if (!parsed.ok) return this.answerProblem(parsed.requestId, parsed.code, parsed.detail);
     const { message } = parsed;
+    return this.answer(message).catch((error: unknown) => this.internalError(message.id, error));
+  }
+
+  private async answer(message: ClientMessage): Promise<void> {
     switch (this.phase) {
       case 'greeting':
         return message.type === 'hello' ? this.greet(message) : this.refuse(message.id, 'HELLO_REQUIRED', undefined, CLOSE_CODES.policyViolation);
@@ -227,7 +234,7 @@ export class ClientConnection implements JobOwner {
         return this.output.send(await this.services.listModels(message.id));
       case 'switch-model':
         // Not awaited: loading a model takes a while and pings must keep being answered.
-        void this.services.switchModel(message.id, message.modelId).then(this.output.send);
+        void this.services.switchModel(message.id, message.modelId).then(this.output.send, (error: unknown) => this.internalError(message.id, error));
         return;
       case 'generate':
       case 'brush':

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { MAX_CONNECTIONS, MAX_PAIRING_ATTEMPTS_GLOBAL, MAX_PAIRING_ATTEMPTS_PER_CONNECTION, PROTOCOL_VERSION } from '../../companion-server/protocol';
 import { REFUSAL_HEADER } from '../../companion-server/server/companion-server';
@@ -49,14 +50,14 @@ describe('pairing and authentication', () => {
 
   it('refuses anything before hello', async () => {
     const client = await TestClient.connect(fixture.url);
-    expect(await client.request({ type: 'auth', id: 6, token: 'x' })).toMatchObject({ type: 'error', code: 'HELLO_REQUIRED' });
+    expect(await client.request({ type: 'auth', id: 6, token: 'x' })).toMatchObject({ type: 'error', replyTo: 6, code: 'HELLO_REQUIRED' });
     expect(await client.whenClosed()).toBe(1008);
   });
 
   it('refuses a client with no common protocol version', async () => {
     const client = await TestClient.connect(fixture.url);
     const answer = await client.request({ type: 'hello', id: 1, protocol: { min: PROTOCOL_VERSION + 1, max: PROTOCOL_VERSION + 2 }, client: { name: 'future' } });
-    expect(answer).toMatchObject({ type: 'error', code: 'PROTOCOL_VERSION_UNSUPPORTED' });
+    expect(answer).toMatchObject({ type: 'error', replyTo: 1, code: 'PROTOCOL_VERSION_UNSUPPORTED' });
     expect(await client.whenClosed()).toBe(1002);
   });
 
@@ -72,8 +73,17 @@ describe('pairing and authentication', () => {
     const [stored] = await fixture.server.tokens.list();
     expect(await fixture.server.tokens.revoke(stored.id)).toBe(true);
     const client = await helloClient();
-    expect(await client.request({ type: 'auth', id: 8, token })).toMatchObject({ type: 'error', code: 'AUTH_TOKEN_REVOKED' });
+    expect(await client.request({ type: 'auth', id: 8, token })).toMatchObject({ type: 'error', replyTo: 8, code: 'AUTH_TOKEN_REVOKED' });
     expect(await client.whenClosed()).toBe(1008);
+  });
+
+  it('answers an unexpected failure (here an unreadable config file) with INTERNAL_ERROR and the request id', async () => {
+    const token = await fixture.pairToken();
+    writeFileSync(fixture.configFile, '{ not json');
+    const client = await helloClient();
+    expect(await client.request({ type: 'auth', id: 9, token })).toMatchObject({ type: 'error', replyTo: 9, code: 'INTERNAL_ERROR' });
+    // The connection stays unauthenticated: nothing else is answered.
+    expect(await client.request({ type: 'get-info', id: 10 })).toMatchObject({ type: 'error', replyTo: 10, code: 'AUTH_REQUIRED' });
   });
 
   it('ends an open connection once its token is revoked', async () => {
@@ -90,9 +100,9 @@ describe('pairing and authentication', () => {
     const client = await helloClient();
     const wrong = wrongCode();
     for (let attempt = 1; attempt < MAX_PAIRING_ATTEMPTS_PER_CONNECTION; attempt++) {
-      expect(await client.request({ type: 'pair', id: attempt, code: wrong, clientName: 'guess' })).toMatchObject({ code: 'PAIRING_CODE_INVALID' });
+      expect(await client.request({ type: 'pair', id: attempt, code: wrong, clientName: 'guess' })).toMatchObject({ type: 'error', replyTo: attempt, code: 'PAIRING_CODE_INVALID' });
     }
-    expect(await client.request({ type: 'pair', id: 99, code: wrong, clientName: 'guess' })).toMatchObject({ code: 'PAIRING_RATE_LIMITED' });
+    expect(await client.request({ type: 'pair', id: 99, code: wrong, clientName: 'guess' })).toMatchObject({ type: 'error', replyTo: 99, code: 'PAIRING_RATE_LIMITED' });
     expect(await client.whenClosed()).toBe(1008);
   });
 
@@ -117,7 +127,7 @@ describe('pairing and authentication', () => {
     const { code } = fixture.server.pairingCode();
     now += 1001;
     const client = await helloClient();
-    expect(await client.request({ type: 'pair', id: 1, code, clientName: 'late' })).toMatchObject({ code: 'PAIRING_CODE_EXPIRED' });
+    expect(await client.request({ type: 'pair', id: 1, code, clientName: 'late' })).toMatchObject({ type: 'error', replyTo: 1, code: 'PAIRING_CODE_EXPIRED' });
     const renewed = fixture.server.pairingCode().code;
     expect(await client.request({ type: 'pair', id: 2, code: renewed, clientName: 'late' })).toMatchObject({ type: 'paired' });
   });
