@@ -20,6 +20,11 @@ export function elementCount(dims: readonly number[]): number {
   return dims.reduce((count, dim) => count * dim, 1);
 }
 
+/** Every element times `factor`; the tensor itself when the factor is 1. */
+export function scaleTensor(t: Tensor, factor: number): Tensor {
+  return factor === 1 ? t : { data: t.data.map((v) => v * factor), dims: t.dims };
+}
+
 export function cloneTensor(t: Tensor): Tensor {
   return { data: t.data.slice(), dims: [...t.dims] };
 }

@@ -23,7 +23,7 @@ import type { JobContext, NoiseMode, RgbaImage } from '../jobs';
 import type { Unet } from '../model/components';
 import { denoise } from '../pipeline/denoise';
 import { gaussianNoise } from '../random';
-import type { Scheduler } from '../schedulers/scheduler';
+import { sampleScale, type Scheduler } from '../schedulers/scheduler';
 import type { Tensor } from '../tensor';
 import { concatBatch } from '../tensor';
 import { combinePromptRows, injectNoise, keepSourceOutside, repeatEachRow } from './latent-ops';
@@ -77,12 +77,11 @@ export async function regenerateRegions(input: RegenerationInput): Promise<Tenso
   // Injects the regions whose step is `step`, and refreshes what depends on the set of active regions.
   const inject = (step: number, latents: Tensor): Tensor => {
     if (!regions.some((region) => region.step === step)) return latents;
-    const level = scheduler.noiseLevel(step);
-    const sampleScale = Math.hypot(level.signalScale, level.noiseScale);
+    const scale = sampleScale(scheduler.noiseLevel(step));
     let out = latents;
     regions.forEach((region, k) => {
       if (region.step !== step) return;
-      out = injectNoise(out, variationNoise(latents.dims, region.seed, variations), weights[k], region.strength, input.noiseMode, sampleScale);
+      out = injectNoise(out, variationNoise(latents.dims, region.seed, variations), weights[k], region.strength, input.noiseMode, scale);
     });
     const active = regions.flatMap((region, k) => (region.step <= step ? [k] : []));
     union = sumPlanes(active.map((k) => weights[k]));

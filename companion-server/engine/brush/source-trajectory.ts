@@ -11,7 +11,8 @@ import { ddimInvert } from '../pipeline/invert';
 import { encodeImages } from '../pipeline/vae';
 import { gaussianNoise } from '../random';
 import { createScheduler, type Scheduler } from '../schedulers';
-import type { Tensor } from '../tensor';
+import { sampleScale } from '../schedulers/scheduler';
+import { scaleTensor, type Tensor } from '../tensor';
 import type { SourceTrajectory, TrajectoryCache } from './trajectory-cache';
 
 export interface SourceTrajectoryInput {
@@ -85,14 +86,5 @@ async function invertToStep(
   const ddim = createScheduler('ddim', model.schedulerConfig);
   ddim.setTimesteps(request.steps);
   const inverted = await ddimInvert(model, encoded, { prompt: request.prompt, steps: request.steps, untilStep: firstStep, ctx });
-  return inverted.map((latent, i) => latent && (i === request.steps ? latent : rescale(latent, sampleScale(target, i) / sampleScale(ddim, i))));
-}
-
-function sampleScale(scheduler: Scheduler, step: number): number {
-  const level = scheduler.noiseLevel(step);
-  return Math.hypot(level.signalScale, level.noiseScale);
-}
-
-function rescale(t: Tensor, factor: number): Tensor {
-  return factor === 1 ? t : { data: t.data.map((v) => v * factor), dims: t.dims };
+  return inverted.map((latent, i) => latent && (i === request.steps ? latent : scaleTensor(latent, sampleScale(target.noiseLevel(i)) / sampleScale(ddim.noiseLevel(i)))));
 }

@@ -5,7 +5,7 @@
  */
 import type { ModelSession, ValueInfo } from '../ort';
 import { describeValue } from '../ort';
-import { tensor, type Tensor } from '../tensor';
+import { scaleTensor, tensor, type Tensor } from '../tensor';
 import type { TextEncoder, Unet, VaeDecoder, VaeEncoder } from './components';
 
 const FLOATS = ['float32', 'float16'];
@@ -125,7 +125,7 @@ export class OnnxVaeEncoder implements VaeEncoder {
   async encode(image: Tensor): Promise<Tensor> {
     const encoded = await runForOutput(this.session, this.output, { sample: image });
     const latents = this.output === 'latent_parameters' ? leadingChannels(encoded, this.latentChannels) : encoded;
-    return scaled(latents, this.scalingFactor);
+    return scaleTensor(latents, this.scalingFactor);
   }
 }
 
@@ -136,12 +136,8 @@ export class OnnxVaeDecoder implements VaeDecoder {
   ) {}
 
   decode(latents: Tensor): Promise<Tensor> {
-    return runForOutput(this.session, 'sample', { latent_sample: scaled(latents, 1 / this.scalingFactor) });
+    return runForOutput(this.session, 'sample', { latent_sample: scaleTensor(latents, 1 / this.scalingFactor) });
   }
-}
-
-function scaled(t: Tensor, factor: number): Tensor {
-  return { data: t.data.map((v) => v * factor), dims: t.dims };
 }
 
 /** The first `channels` channels of an NCHW tensor (the mean half of [mean, logvar]). */

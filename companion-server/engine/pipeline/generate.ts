@@ -2,7 +2,7 @@
 import type { GenerateRequest, GenerateResult, JobContext, RgbaImage } from '../jobs';
 import type { StableDiffusionModel } from '../model/components';
 import { createScheduler } from '../schedulers';
-import type { Tensor } from '../tensor';
+import { scaleTensor, type Tensor } from '../tensor';
 import { gaussianNoise } from '../random';
 import { encodeConditioning } from './conditioning';
 import { denoise } from './denoise';
@@ -51,8 +51,4 @@ export async function generate(model: StableDiffusionModel, request: GenerateReq
   const [image] = await decodeLatents(model, trajectory[trajectory.length - 1]);
   options.ctx.progress({ phase: 'decode', step: 1, total: 1 });
   return { image, trajectory };
-}
-
-function scaleTensor(t: Tensor, factor: number): Tensor {
-  return factor === 1 ? t : { data: t.data.map((v) => v * factor), dims: t.dims };
 }

@@ -46,6 +46,14 @@ export interface NoiseLevel {
   readonly noiseScale: number;
 }
 
+/**
+ * The standard deviation of a sample at this level when x_0 has unit variance: 1 for variance-preserving
+ * schedulers, sqrt(1 + sigma^2) for Euler-type ones. Dividing by it puts any scheduler's samples on one scale.
+ */
+export function sampleScale(level: NoiseLevel): number {
+  return Math.hypot(level.signalScale, level.noiseScale);
+}
+
 export interface StepOptions {
   /** N(0, I) noise of the sample's shape; required by stochastic steps (DDIM eta > 0, Euler ancestral, LCM). */
   noise?: Tensor;
