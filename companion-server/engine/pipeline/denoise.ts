@@ -9,7 +9,7 @@ import type { Scheduler } from '../schedulers/scheduler';
 import type { Tensor } from '../tensor';
 import { concatBatch } from '../tensor';
 import { deriveSeed, gaussianNoise } from '../random';
-import { BatchConditioning, predictGuidedNoise } from './guidance';
+import { BatchConditioning, guidedPredictor } from './guidance';
 
 export interface DenoiseOptions {
   unet: Unet;
@@ -39,11 +39,12 @@ export async function denoise(latents: Tensor, fromStep: number, toStep: number,
   if (options.noiseSeeds.length !== latents.dims[0]) {
     throw new Error(`${options.noiseSeeds.length} noise seeds for a batch of ${latents.dims[0]} latents.`);
   }
+  const predictNoise = guidedPredictor(unet, options.conditioning, options.guidance, latents.dims[0]);
   let sample = latents;
   for (let i = fromStep; i < toStep; i++) {
     ctx.throwIfCancelled();
     const modelInput = scheduler.scaleModelInput(sample, i);
-    const noisePrediction = await predictGuidedNoise(unet, modelInput, scheduler.timesteps[i], options.conditioning, options.guidance);
+    const noisePrediction = await predictNoise(modelInput, scheduler.timesteps[i]);
     const noise = scheduler.isStochastic ? stepNoise(options.noiseSeeds, i, sample.dims) : undefined;
     const { prevSample, predOriginalSample } = scheduler.step(noisePrediction, i, sample, { noise });
     sample = options.afterStep?.(i, prevSample) ?? prevSample;

@@ -13,25 +13,27 @@ export interface BatchConditioning {
   cond: Tensor;
 }
 
-export async function predictGuidedNoise(
-  unet: Unet,
-  latents: Tensor,
-  timestep: number,
-  conditioning: BatchConditioning,
-  guidance: number,
-): Promise<Tensor> {
-  const batch = latents.dims[0];
+/** Predicts the guided noise for a batch of latents at one timestep. */
+export type GuidedPredictor = (latents: Tensor, timestep: number) => Promise<Tensor>;
+
+/**
+ * A predictor for batches of `batch` latents. The UNet's encoder_hidden_states do not change from step to
+ * step, so they are broadcast and batched here once instead of on every call.
+ */
+export function guidedPredictor(unet: Unet, conditioning: BatchConditioning, guidance: number, batch: number): GuidedPredictor {
   const cond = broadcastRows(conditioning.cond, batch);
   // With g <= 1 the unconditional branch only dilutes the prediction; skipping it halves the cost.
-  if (guidance <= 1) return unet.predict(latents, timestep, cond);
-  const uncond = broadcastRows(conditioning.uncond, batch);
-  const both = await unet.predict(concatBatch([latents, latents]), timestep, concatBatch([uncond, cond]));
-  const [noiseUncond, noiseCond] = splitBatch(both, 2);
-  const out = new Float32Array(noiseCond.data.length);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = noiseUncond.data[i] + guidance * (noiseCond.data[i] - noiseUncond.data[i]);
-  }
-  return { data: out, dims: noiseCond.dims };
+  if (guidance <= 1) return (latents, timestep) => unet.predict(latents, timestep, cond);
+  const hiddenStates = concatBatch([broadcastRows(conditioning.uncond, batch), cond]);
+  return async (latents, timestep) => {
+    const both = await unet.predict(concatBatch([latents, latents]), timestep, hiddenStates);
+    const [noiseUncond, noiseCond] = splitBatch(both, 2);
+    const out = new Float32Array(noiseCond.data.length);
+    for (let i = 0; i < out.length; i++) {
+      out[i] = noiseUncond.data[i] + guidance * (noiseCond.data[i] - noiseUncond.data[i]);
+    }
+    return { data: out, dims: noiseCond.dims };
+  };
 }
 
 function broadcastRows(rows: Tensor, batch: number): Tensor {

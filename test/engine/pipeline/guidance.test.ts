@@ -1,5 +1,5 @@
 import type { Unet } from '../../../companion-server/engine/model/components';
-import { predictGuidedNoise } from '../../../companion-server/engine/pipeline/guidance';
+import { guidedPredictor } from '../../../companion-server/engine/pipeline/guidance';
 import type { Tensor } from '../../../companion-server/engine/tensor';
 
 /** A UNet whose prediction is sample + the first conditioning value of each row, recording its batches. */
@@ -24,10 +24,28 @@ describe('classifier-free guidance', () => {
   it('runs unconditional and conditional rows as one batch and extrapolates by the guidance scale', async () => {
     const { unet, batches } = recordingUnet();
     const latents = { data: Float32Array.from([1, 2]), dims: [2, 1] };
-    const out = await predictGuidedNoise(unet, latents, 10, { uncond: row(0), cond: row(1) }, 7.5);
+    const out = await guidedPredictor(unet, { uncond: row(0), cond: row(1) }, 7.5, 2)(latents, 10);
     expect(batches).toEqual([4]);
     // eps_u = x, eps_c = x + 1  ->  x + 7.5
     expect(Array.from(out.data)).toEqual([8.5, 9.5]);
+  });
+
+  it('batches the conditioning once and reuses it at every step', async () => {
+    const hiddenStates: Tensor[] = [];
+    const unet: Unet = {
+      inChannels: 1,
+      async predict(sample: Tensor, _timestep: number, hidden: Tensor) {
+        hiddenStates.push(hidden);
+        return { data: new Float32Array(sample.data.length), dims: sample.dims };
+      },
+    };
+    const predict = guidedPredictor(unet, { uncond: row(0), cond: row(1) }, 7.5, 2);
+    const latents = { data: Float32Array.from([1, 2]), dims: [2, 1] };
+    await predict(latents, 10);
+    await predict(latents, 9);
+    expect(hiddenStates[0].dims).toEqual([4, 2, 1]);
+    expect(Array.from(hiddenStates[0].data)).toEqual([0, 0, 0, 0, 1, 0, 1, 0]);
+    expect(hiddenStates[1]).toBe(hiddenStates[0]);
   });
 
   it('uses per-row conditioning when given one row per latent', async () => {
@@ -35,13 +53,13 @@ describe('classifier-free guidance', () => {
     const latents = { data: Float32Array.from([0, 0]), dims: [2, 1] };
     const cond = { data: Float32Array.from([1, 0, 3, 0]), dims: [2, 2, 1] };
     const uncond = { data: Float32Array.from([0, 0, 0, 0]), dims: [2, 2, 1] };
-    const out = await predictGuidedNoise(unet, latents, 10, { uncond, cond }, 2);
+    const out = await guidedPredictor(unet, { uncond, cond }, 2, 2)(latents, 10);
     expect(Array.from(out.data)).toEqual([2, 6]);
   });
 
   it('skips the unconditional branch when guidance is at most 1', async () => {
     const { unet, batches } = recordingUnet();
-    const out = await predictGuidedNoise(unet, { data: Float32Array.from([1]), dims: [1, 1] }, 10, { uncond: row(5), cond: row(1) }, 1);
+    const out = await guidedPredictor(unet, { uncond: row(5), cond: row(1) }, 1, 1)({ data: Float32Array.from([1]), dims: [1, 1] }, 10);
     expect(batches).toEqual([1]);
     expect(Array.from(out.data)).toEqual([2]);
   });
@@ -49,8 +67,6 @@ describe('classifier-free guidance', () => {
   it('refuses conditioning whose rows do not match the batch', async () => {
     const { unet } = recordingUnet();
     const three = { data: new Float32Array(6), dims: [3, 2, 1] };
-    await expect(predictGuidedNoise(unet, { data: new Float32Array(2), dims: [2, 1] }, 1, { uncond: three, cond: three }, 3)).rejects.toThrow(
-      /3 rows for a batch of 2/,
-    );
+    expect(() => guidedPredictor(unet, { uncond: three, cond: three }, 3, 2)).toThrow(/3 rows for a batch of 2/);
   });
 });
