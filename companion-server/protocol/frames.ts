@@ -46,10 +46,6 @@ export interface ImageFrame extends FrameHeader {
 
 export type FrameDecodeResult = { ok: true; frame: ImageFrame } | { ok: false; problem: string };
 
-export function bytesPerPixel(format: PixelFormat): number {
-  return BYTES_PER_PIXEL[format];
-}
-
 export function pixelByteLength(format: PixelFormat, width: number, height: number): number {
   return width * height * BYTES_PER_PIXEL[format];
 }
