@@ -59,8 +59,13 @@ export async function denoise(latents: Tensor, fromStep: number, toStep: number,
   return sample;
 }
 
-/** The noise a stochastic scheduler draws at step i: one independent seeded stream per batch row. */
+/**
+ * The noise a stochastic scheduler draws at step i: one seeded stream per batch row. Rows that share a seed
+ * (every row of a brush edit) share one draw.
+ */
 export function stepNoise(seeds: readonly number[], stepIndex: number, dims: readonly number[]): Tensor {
   const rowDims = [1, ...dims.slice(1)];
-  return concatBatch(seeds.map((seed) => gaussianNoise(rowDims, deriveSeed(seed, stepIndex))));
+  const drawn = new Map<number, Tensor>();
+  const rowNoise = (seed: number) => drawn.get(seed) ?? drawn.set(seed, gaussianNoise(rowDims, deriveSeed(seed, stepIndex))).get(seed)!;
+  return concatBatch(seeds.map(rowNoise));
 }
