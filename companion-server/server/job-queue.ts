@@ -62,13 +62,11 @@ export class FairJobQueue<J extends QueueEntry> {
     return 'removed-from-queue';
   }
 
-  /** Every job waiting or running, running first. */
-  jobs(): J[] {
-    return [...(this.running ? [this.running.job] : []), ...this.order()];
-  }
-
+  /** Jobs waiting or running. */
   get size(): number {
-    return this.jobs().length;
+    let size = this.running === null ? 0 : 1;
+    for (const queue of this.waiting.values()) size += queue.length;
+    return size;
   }
 
   /** Resolves when nothing is running (after a cancel, once the engine has let go). */

@@ -56,11 +56,14 @@ describe('the fair job queue', () => {
     const waiting = job(1, 'a2');
     queue.enqueue(running);
     queue.enqueue(waiting);
+    expect(queue.size).toBe(2);
     expect(queue.cancel(waiting)).toBe('removed-from-queue');
+    expect(queue.size).toBe(1);
     expect(queue.cancel(running)).toBe('aborted-while-running');
     expect(signals[0].aborted).toBe(true);
     await finish();
     expect(ran).toEqual(['a1']);
+    expect(queue.size).toBe(0);
     expect(queue.cancel(running)).toBe('not-found');
   });
 });
