@@ -15,9 +15,8 @@ import { CONTEXT_KINDS, NOISE_MODES, validateBrushRequest } from '../engine/brus
 import { InvalidRequestError } from '../engine/errors';
 import { compositeThroughMask, cropPixels, decodeGray, decodeRgba, pastePixels, writeImageFile } from '../engine/image';
 import type { BrushRequest, ContextOption, GrayImage, NoiseMode, RgbaImage, TrajectorySource } from '../engine/jobs';
-import { loadModel } from '../engine/model/load-model';
 import { SCHEDULER_KINDS, type SchedulerKind } from '../engine/schedulers/scheduler';
-import { checkOutputPath, integer, number, progressReporter } from './cli-options';
+import { checkOutputPath, integer, loadModelOption, number, progressReporter } from './cli-options';
 
 interface BrushCliOptions {
   image: string;
@@ -110,9 +109,7 @@ async function runBrushCli(options: BrushCliOptions): Promise<void> {
   const source = await readInput('--image', options.image, decodeRgba);
   const masks = await Promise.all(options.mask.map((path) => readInput('--mask', path, decodeGray)));
   const request = buildRequest(options, source, masks);
-  const model = await loadModel(options.model).catch((error: unknown) => {
-    throw new Error(`--model ${options.model}: ${error instanceof Error ? error.message : String(error)}`);
-  });
+  const model = await loadModelOption(options.model);
   try {
     withFlagNames(() => validateBrushRequest(request, model.vaeScaleFactor));
     const progress = progressReporter(options.quiet || !process.stderr.isTTY);

@@ -5,6 +5,8 @@ import { InvalidArgumentError } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { formatOfPath } from '../engine/image';
 import type { JobContext, ProgressEvent } from '../engine/jobs';
+import type { StableDiffusionModel } from '../engine/model/components';
+import { loadModel } from '../engine/model/load-model';
 
 export function integer(value: string, flag: string): number {
   const parsed = Number(value);
@@ -27,6 +29,13 @@ export function checkOutputPath(path: string, flag = '--out'): void {
   }
   const folder = dirname(path);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InvalidArgumentError(`${flag}: the folder ${folder} does not exist; create it first.`);
+}
+
+/** Loads the --model folder; a failure names the flag and the folder before the loader's reason. */
+export function loadModelOption(dir: string): Promise<StableDiffusionModel> {
+  return loadModel(dir).catch((error: unknown) => {
+    throw new Error(`--model ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  });
 }
 
 /** A JobContext drawing one progress bar per phase on stderr, or nothing when quiet. */

@@ -8,11 +8,10 @@ import { DEFAULT_MODEL_DIR } from '../config/settings';
 import { InvalidRequestError } from '../engine/errors';
 import { writeImageFile } from '../engine/image';
 import type { GenerateRequest } from '../engine/jobs';
-import { loadModel } from '../engine/model/load-model';
 import { generate } from '../engine/pipeline/generate';
 import { validateGenerateRequest } from '../engine/pipeline/validate';
 import { SCHEDULER_KINDS } from '../engine/schedulers/scheduler';
-import { checkOutputPath, integer, number, progressReporter } from './cli-options';
+import { checkOutputPath, integer, loadModelOption, number, progressReporter } from './cli-options';
 
 type GenerateCliOptions = Omit<GenerateRequest, 'width' | 'height' | 'previewEvery'> & {
   width?: number;
@@ -41,9 +40,7 @@ export function generateCommand(): Command {
 
 async function runGenerateCli(options: GenerateCliOptions): Promise<void> {
   checkOutputPath(options.out);
-  const model = await loadModel(options.model).catch((error: unknown) => {
-    throw new Error(`--model ${options.model}: ${error instanceof Error ? error.message : String(error)}`);
-  });
+  const model = await loadModelOption(options.model);
   try {
     const { model: _folder, out: _out, quiet: _quiet, width, height, ...sampling } = options;
     const request: GenerateRequest = { ...sampling, width: width ?? model.nativeSize, height: height ?? model.nativeSize };

@@ -39,6 +39,7 @@ describe('npm run generate', () => {
     ['an unsupported output type', [], 'out.gif', /--out: .*\.png, \.jpg or \.jpeg/],
     ['a missing output folder', [], 'missing/out.png', /--out: the folder .*missing does not exist/],
     ['an unknown scheduler', ['--scheduler', 'pndm'], 'p.png', /argument 'pndm' is invalid. Allowed choices are ddim, euler/],
+    ['a model folder that does not exist', ['--model', '/no/such/model'], 'm.png', /^--model \/no\/such\/model: .*\/no\/such\/model/],
   ])('refuses %s, naming the flag, and writes nothing', async (_, args, name, message) => {
     const out = join(dir, name);
     await expect(generate(...args, '--out', out)).rejects.toThrow(message);
