@@ -25,10 +25,6 @@ export function scaleTensor(t: Tensor, factor: number): Tensor {
   return factor === 1 ? t : { data: t.data.map((v) => v * factor), dims: t.dims };
 }
 
-export function cloneTensor(t: Tensor): Tensor {
-  return { data: t.data.slice(), dims: [...t.dims] };
-}
-
 /** Concatenates tensors along the first (batch) axis. */
 export function concatBatch(parts: readonly Tensor[]): Tensor {
   const [first] = parts;
