@@ -37,7 +37,6 @@ export class PanelController {
   private root: Root | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
   private running: RunningJob<unknown> | null = null;
-  private cancelRequested = false;
   private nextMaskKey = 1;
   /** The crop the last brush read, and from which source: the next brush on the same source may keep it. */
   private lastCrop: { documentId: number; source: string; crop: PixelRect } | null = null;
@@ -219,7 +218,6 @@ export class PanelController {
   cancel(): void {
     const job = this.store.get().job;
     if (!job) return;
-    this.cancelRequested = true;
     this.running?.cancel();
     this.setState({ job: { ...job, cancelling: true, label: 'Cancelling…' } });
   }
@@ -230,7 +228,6 @@ export class PanelController {
     start: (events: JobEvents) => Promise<{ job: RunningJob<unknown>; write: () => Promise<void> }>,
   ): Promise<void> {
     if (this.store.get().job) return;
-    this.cancelRequested = false;
     this.setState({ job: { kind, fraction: 0, label: 'Reading the document…', preview: null, cancelling: false }, notice: null });
     const events: JobEvents = {
       onQueued: (position) => this.updateJob({ label: position === 0 ? 'Starting…' : `Queued: ${position} job(s) ahead` }),
@@ -248,6 +245,11 @@ export class PanelController {
     });
     this.running = null;
     this.setState({ job: null });
+  }
+
+  /** The panel's Cancel was pressed during the job now running. */
+  private get cancelRequested(): boolean {
+    return this.store.get().job?.cancelling === true;
   }
 
   private updateJob(change: Partial<JobView>): void {
