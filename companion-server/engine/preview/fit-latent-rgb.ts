@@ -66,17 +66,24 @@ export async function fitLatentRgb(model: StableDiffusionModel): Promise<LatentR
  */
 export async function latentRgbFor(model: StableDiffusionModel): Promise<LatentRgbCoefficients> {
   const path = join(model.directory, LATENT_RGB_FILE);
-  const stored = await readFile(path, 'utf8').then(
-    (text) => JSON.parse(text) as unknown,
-    () => undefined,
-  );
-  if (stored !== undefined) {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text !== undefined) {
+    // Broken JSON gets the same sentence as a wrong shape, not a bare SyntaxError.
+    const stored = parseJson(text);
     if (isLatentRgbCoefficients(stored, model.latentChannels)) return stored;
     throw new Error(`${path} is not a valid preview fit for ${model.latentChannels} latent channels; delete it to refit.`);
   }
   const fitted = await fitLatentRgb(model);
   await writeFile(path, `${JSON.stringify(fitted, null, 2)}\n`).catch(() => undefined);
   return fitted;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Gaussian control points every `spacing` cells, bilinearly interpolated: [1, channels, side, side] with image-like smoothness. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitLatentRgb, latentPreview, latentRgbFor, LATENT_RGB_FILE, type LatentRgbCoefficients } from '../../../companion-server/engine/preview';
@@ -60,5 +60,14 @@ describe('the fitted coefficients of tiny-sd', () => {
     const coefficients = await latentRgbFor({ ...model, directory });
     expect(coefficients.weights).toHaveLength(3);
     expect(existsSync(join(directory, LATENT_RGB_FILE))).toBe(true);
+  });
+
+  it.each([
+    ['broken JSON', '{"weights": [[1, 0'],
+    ['the wrong number of channels', JSON.stringify({ weights: [[1], [0], [0]], bias: [0, 0, 0] })],
+  ])('refuse a stored file with %s, naming the file and the fix', async (_name, content) => {
+    const directory = mkdtempSync(join(tmpdir(), 'latent-rgb-'));
+    writeFileSync(join(directory, LATENT_RGB_FILE), content);
+    await expect(latentRgbFor({ ...model, directory })).rejects.toThrow(`${join(directory, LATENT_RGB_FILE)} is not a valid preview fit for 4 latent channels; delete it to refit.`);
   });
 });
