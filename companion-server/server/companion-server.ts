@@ -240,5 +240,3 @@ function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode): void {
       `${REFUSAL_HEADER}: ${code}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
-
-export const startCompanionServer = (options: CompanionServerOptions): Promise<CompanionServer> => CompanionServer.start(options);

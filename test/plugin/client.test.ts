@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { startCompanionServer, type CompanionServer } from '../../companion-server/server/companion-server';
+import { CompanionServer } from '../../companion-server/server/companion-server';
 import { CompanionClient, CompanionError, type BrushJobInput, type ConnectionStatus, type TokenKeeper } from '../../plugin/client';
 import { EchoEngine } from './support/echo-engine';
 
@@ -19,7 +19,7 @@ const clients: CompanionClient[] = [];
 
 beforeEach(async () => {
   configDir = mkdtempSync(path.join(tmpdir(), 'panel-client-'));
-  server = await startCompanionServer({
+  server = await CompanionServer.start({
     port: 0,
     modelDir: path.join(configDir, 'echo'),
     openEngine: async () => new EchoEngine(),
@@ -170,7 +170,7 @@ describe('the companion client', () => {
     const port = server.address.port;
     await server.close();
     await until('offline');
-    server = await startCompanionServer({
+    server = await CompanionServer.start({
       port,
       modelDir: path.join(configDir, 'echo'),
       openEngine: async () => new EchoEngine(),

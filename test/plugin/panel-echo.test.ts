@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startCompanionServer } from '../../companion-server/server/companion-server';
+import { CompanionServer } from '../../companion-server/server/companion-server';
 import { describePanelScenario } from './browser/panel-scenario';
 import { EchoEngine } from './support/echo-engine';
 
 async function startEchoCompanion() {
   const configDir = mkdtempSync(path.join(tmpdir(), 'panel-echo-'));
-  const server = await startCompanionServer({
+  const server = await CompanionServer.start({
     port: 0,
     modelDir: path.join(configDir, 'echo'),
     // Slow enough steps that a click on Cancel lands while the job runs.
