@@ -32,7 +32,7 @@ function startCompanion(...args: string[]): Promise<{ child: ChildProcess; url: 
     const timer = setTimeout(() => reject(new Error(`no address and code printed:\n${output}`)), STARTUP_TIMEOUT_MS);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      const url = /listening on (ws:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      const url = /listening on (ws:\/\/[\d.]+:\d+)/.exec(output)?.[1];
       const code = /Pairing code: (\d{6})/.exec(output)?.[1];
       if (url && code) {
         clearTimeout(timer);
@@ -49,8 +49,9 @@ function startCompanion(...args: string[]): Promise<{ child: ChildProcess; url: 
 }
 
 describe('npm start', () => {
-  it('prints address, model, provider and pairing code; SIGTERM cancels the running job, tells the client and exits 0', async () => {
+  it('listens on 127.0.0.1 and prints address, model, provider and pairing code; SIGTERM cancels the running job, tells the client and exits 0', async () => {
     const { child, url, code, output } = await startCompanion();
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     expect(output()).toMatch(/Model: tiny-sd \(models\/tiny-sd\), execution provider: cpu/);
     expect(output()).toMatch(/tiny-sd has random weights.*its pictures are noise/);
     const client = await TestClient.connect(url);
@@ -71,6 +72,15 @@ describe('npm start', () => {
     expect((await cli('tokens', 'revoke', tokenId as string)).stdout).toMatch(`Revoked token ${tokenId}`);
     expect((await cli('tokens', 'list')).stdout).toMatch(new RegExp(`${tokenId}  cli test  paired .*  revoked `));
     await expect(cli('tokens', 'revoke', 'nope')).rejects.toMatchObject({ stderr: expect.stringContaining('No token has the id "nope"') });
+  });
+
+  it('binds to another interface only with --allow-remote, and then warns that it is reachable and unencrypted', async () => {
+    const { child, url, output } = await startCompanion('--host', '0.0.0.0', '--allow-remote');
+    expect(url).toMatch(/^ws:\/\/0\.0\.0\.0:\d+$/);
+    expect(output()).toMatch(/warn Listening on 0\.0\.0\.0: other machines can reach the companion, and the connection is not encrypted/);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('refuses a non-loopback host without --allow-remote, naming the flag', async () => {
