@@ -3,7 +3,7 @@
  * their uploaded frames become engine requests, and engine results and previews become messages
  * plus frames. The compiler checks that protocol and engine types agree here.
  */
-import type { BrushRequest, GenerateRequest, GrayImage, ProgressEvent, RgbaImage } from '../engine/jobs';
+import type { BrushRequest, GenerateRequest, GrayImage, ProgressEvent, RgbaImage, TrajectorySource } from '../engine/jobs';
 import {
   encodeFrame,
   type BrushMessage,
@@ -14,6 +14,7 @@ import {
   type PixelFormat,
   type ProgressMessage,
   type ServerMessage,
+  type TrajectorySourceParams,
 } from '../protocol';
 import type { EngineJobTypes, EngineRequest } from './engine-port';
 
@@ -59,10 +60,7 @@ export function brushRequestFrom(message: BrushMessage, images: ReadonlyMap<numb
     scheduler: message.scheduler,
     smoothingSteps: message.smoothingSteps,
     noiseMode: message.noiseMode,
-    trajectory:
-      message.trajectory.kind === 'generated'
-        ? { kind: 'generated', generation: generationFrom(message.trajectory.generation) }
-        : message.trajectory,
+    trajectory: trajectoryFrom(message.trajectory),
     variations: message.variations,
     context: message.context,
     growPixels: message.growPixels,
@@ -108,10 +106,7 @@ export function brushResultOutgoing(jobId: number, result: EngineJobTypes['brush
       variations,
       parameters: {
         ...parameters,
-        trajectory:
-          parameters.trajectory.kind === 'generated'
-            ? { kind: 'generated', generation: generationFrom(parameters.trajectory.generation) }
-            : parameters.trajectory,
+        trajectory: trajectoryFrom(parameters.trajectory),
         previewEvery: parameters.previewEvery ?? 0,
         masks: parameters.masks.map((mask) => ({ step: mask.step, strength: mask.strength, seed: mask.seed, prompt: mask.prompt })),
       },
@@ -124,6 +119,11 @@ export function brushResultOutgoing(jobId: number, result: EngineJobTypes['brush
 function generationFrom(params: GenerationParams | GenerateRequest): GenerationParams {
   const { prompt, negativePrompt, steps, guidance, scheduler, seed, width, height } = params;
   return { prompt, negativePrompt, steps, guidance, scheduler, seed, width, height };
+}
+
+/** Both directions: a generated trajectory carries only the generation fields, whatever else its object holds. */
+function trajectoryFrom(trajectory: TrajectorySource | TrajectorySourceParams): TrajectorySourceParams {
+  return trajectory.kind === 'generated' ? { kind: 'generated', generation: generationFrom(trajectory.generation) } : trajectory;
 }
 
 function imageFor(images: ReadonlyMap<number, ImageFrame>, imageId: number, format: PixelFormat, role: string): RgbaImage | GrayImage {
