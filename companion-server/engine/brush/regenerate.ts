@@ -68,6 +68,9 @@ export async function regenerateRegions(input: RegenerationInput): Promise<Tenso
   const firstStep = Math.min(...regions.map((region) => region.step));
   const promptCount = prompts.length;
   scheduler.reset();
+  // A multistep scheduler resumes with the history the source run had, so strength 0 retraces it exactly.
+  const previousPrediction = source.predictions?.[firstStep - 1];
+  if (previousPrediction) scheduler.resume(firstStep, repeatEachRow(previousPrediction, variations * promptCount));
 
   // Each cell belongs to the regions by their layered weights: a later mask wins where masks overlap, for
   // its injection, its prompt and when its region leaves the source trajectory.

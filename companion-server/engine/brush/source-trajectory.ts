@@ -54,8 +54,11 @@ async function buildTrajectory(input: SourceTrajectoryInput): Promise<SourceTraj
   const { model, request, ctx } = input;
   const source = request.trajectory;
   if (source.kind === 'generated') {
-    const latents = await generateTrajectory(model, { ...source.generation, previewEvery: 0 }, { ctx });
-    return { latents, firstStep: 0, noiseSeed: source.generation.seed };
+    const multistep = createScheduler(source.generation.scheduler, model.schedulerConfig).order > 1;
+    const predictions: Tensor[] = [];
+    const onPrediction = multistep ? (step: number, x0: Tensor) => void (predictions[step] = x0) : undefined;
+    const latents = await generateTrajectory(model, { ...source.generation, previewEvery: 0 }, { ctx, onPrediction });
+    return { latents, firstStep: 0, noiseSeed: source.generation.seed, ...(multistep ? { predictions } : {}) };
   }
   ctx.progress({ phase: 'encode', step: 0, total: 1 });
   const encoded = await encodeImages(model, [input.processed]);

@@ -11,6 +11,11 @@ export interface SourceTrajectory {
   readonly firstStep: number;
   /** The seed of the scheduler's per-step noise along this trajectory (stochastic schedulers). */
   readonly noiseSeed: number;
+  /**
+   * predictions[i]: the x0 predicted at step i, kept for multistep schedulers (order > 1) on regenerated
+   * trajectories, so a resumed run starts with the history the original run had.
+   */
+  readonly predictions?: readonly Tensor[];
 }
 
 export const DEFAULT_TRAJECTORY_CACHE_BYTES = 512 * 1024 * 1024;
@@ -35,7 +40,7 @@ export class TrajectoryCache {
   /** Stores a trajectory (replacing one under the same key); one larger than the whole budget is not kept. */
   set(key: string, trajectory: SourceTrajectory): void {
     this.delete(key);
-    const bytes = trajectory.latents.reduce((sum, t) => sum + (t ? t.data.byteLength : 0), 0);
+    const bytes = [...trajectory.latents, ...(trajectory.predictions ?? [])].reduce((sum, t) => sum + (t ? t.data.byteLength : 0), 0);
     if (bytes > this.budgetBytes) return;
     this.entries.set(key, { trajectory, bytes });
     this.used += bytes;

@@ -23,10 +23,10 @@ export interface DenoiseOptions {
   previewEvery?: number;
   preview?: (predOriginalSample: Tensor) => RgbaImage;
   /**
-   * Called after step i produced Z_{i+1}; may return replacement latents (the brush merges and injects
-   * here). The loop continues from what it returns.
+   * Called after step i produced Z_{i+1} (and predicted x0 on the way); may return replacement latents
+   * (the brush merges and injects here). The loop continues from what it returns.
    */
-  afterStep?: (stepIndex: number, latents: Tensor) => Tensor | void;
+  afterStep?: (stepIndex: number, latents: Tensor, predOriginalSample: Tensor) => Tensor | void;
 }
 
 /** Runs steps fromStep .. toStep-1 on `latents` (Z_fromStep) and returns Z_toStep. */
@@ -47,7 +47,7 @@ export async function denoise(latents: Tensor, fromStep: number, toStep: number,
     const noisePrediction = await predictNoise(modelInput, scheduler.timesteps[i]);
     const noise = scheduler.isStochastic ? stepNoise(options.noiseSeeds, i, sample.dims) : undefined;
     const { prevSample, predOriginalSample } = scheduler.step(noisePrediction, i, sample, { noise });
-    sample = options.afterStep?.(i, prevSample) ?? prevSample;
+    sample = options.afterStep?.(i, prevSample, predOriginalSample) ?? prevSample;
     const wantsPreview = options.preview && options.previewEvery && ((i + 1) % options.previewEvery === 0 || i + 1 === toStep);
     ctx.progress({
       phase: 'denoise',

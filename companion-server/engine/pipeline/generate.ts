@@ -12,6 +12,8 @@ import { decodeLatents } from './vae';
 export interface GenerateOptions {
   ctx: JobContext;
   preview?: (predOriginalSample: Tensor) => RgbaImage;
+  /** Sees the x0 predicted at every step (a multistep scheduler's history, for resuming the trajectory). */
+  onPrediction?: (stepIndex: number, predOriginalSample: Tensor) => void;
 }
 
 /**
@@ -39,7 +41,10 @@ export async function generateTrajectory(
     ctx: options.ctx,
     previewEvery: request.previewEvery,
     preview: options.preview,
-    afterStep: (_, latents) => void trajectory.push(latents),
+    afterStep: (stepIndex, latents, predOriginalSample) => {
+      trajectory.push(latents);
+      options.onPrediction?.(stepIndex, predOriginalSample);
+    },
   });
   return trajectory;
 }

@@ -43,6 +43,8 @@ export abstract class SchedulerBase<C extends BaseConfig> implements Scheduler {
 
   reset(): void {}
 
+  resume(_stepIndex: number, _previousPredOriginalSample: Tensor): void {}
+
   /** Throws unless `stepIndex` names a step of the current schedule. */
   protected checkStepIndex(stepIndex: number): void {
     this.checkIndex(stepIndex, this.schedule.length - 1);

@@ -148,6 +148,11 @@ export class DpmSolverMultistepScheduler extends SchedulerBase<DpmSolverMultiste
     this.previous = null;
   }
 
+  override resume(stepIndex: number, previousPredOriginalSample: Tensor): void {
+    this.checkStepIndex(stepIndex);
+    this.previous = stepIndex > 0 ? { stepIndex: stepIndex - 1, predOriginalSample: previousPredOriginalSample } : null;
+  }
+
   protected levelAt(stepIndex: number): NoiseLevel {
     const { alphaT, sigmaT } = sigmaToAlphaSigma(this.sigmas[stepIndex]);
     return { signalScale: alphaT, noiseScale: sigmaT };

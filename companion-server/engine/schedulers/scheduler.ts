@@ -97,4 +97,10 @@ export interface Scheduler {
   noiseLevel(stepIndex: number): NoiseLevel;
   /** Clears multistep history. */
   reset(): void;
+  /**
+   * Restores the history a multistep scheduler had on reaching step `stepIndex`: the x0 it predicted at
+   * step stepIndex - 1. A run resumed there (the brush) then retraces the original steps exactly instead
+   * of starting with a first-order step. Single-step schedulers keep no history and ignore it.
+   */
+  resume(stepIndex: number, previousPredOriginalSample: Tensor): void;
 }

@@ -260,6 +260,18 @@ describe('runBrush on the tiny model', () => {
     expect(maxAbsDiff(result.variations[0].image.data, own.data)).toBeLessThanOrEqual(1);
   });
 
+  it('with strength 0 reproduces a multistep scheduler\'s source: it resumes with the source run\'s history', async () => {
+    const generation = { ...GENERATION, scheduler: 'dpm++2m' as const };
+    const generated = await generateTrajectory(tiny.model, generation, { ctx: recordingContext() });
+    const [own] = await decodeLatents(tiny.model, generated[N]);
+    const result = await runBrush(
+      tiny.model,
+      brushRequest(own, [{ mask: square(), step: 2, strength: 0, seed: 5 }], { scheduler: 'dpm++2m', trajectory: { kind: 'generated', generation }, variations: 2 }),
+      { ctx: recordingContext(), cache: new TrajectoryCache() },
+    );
+    for (const variation of result.variations) expect(maxAbsDiff(variation.image.data, own.data)).toBeLessThanOrEqual(1);
+  });
+
   it('streams small latent previews every k steps when given coefficients', async () => {
     const ctx = recordingContext();
     await runBrush(tiny.model, brushRequest(source, [{ mask: square(), step: 1, strength: 1, seed: 1 }], { previewEvery: 2 }), {

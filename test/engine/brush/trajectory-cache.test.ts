@@ -14,6 +14,13 @@ describe('TrajectoryCache', () => {
     expect(cache.bytes).toBe(4 * 1024 + 2 * 1024);
   });
 
+  it('counts the x0 predictions a multistep trajectory keeps', () => {
+    const cache = new TrajectoryCache(1 << 20);
+    const { latents } = trajectory(3);
+    cache.set('a', { ...trajectory(3), predictions: latents.slice(0, 3) as SourceTrajectory['predictions'] });
+    expect(cache.bytes).toBe(4 * 1024 + 3 * 1024);
+  });
+
   it('evicts the least recently used entries once over budget', () => {
     const cache = new TrajectoryCache(8 * 1024);
     cache.set('a', trajectory(3));

@@ -78,6 +78,19 @@ describe('DPM++ 2M history', () => {
     stepAt(scheduler, 4);
     expect(stepAt(scheduler, 5).data).not.toEqual(firstOrder);
   });
+
+  it('resumes at a step with the previous step\'s x0 as if it had run it', () => {
+    const scheduler = createScheduler('dpm++2m', TEST_CONFIG);
+    scheduler.setTimesteps(10);
+    const sample = dummySampleDeter();
+    const { predOriginalSample } = scheduler.step(dummyModel(sample, scheduler.timesteps[4]), 4, sample);
+    const continued = stepAt(scheduler, 5).data;
+    scheduler.reset();
+    scheduler.resume(5, predOriginalSample);
+    expect(stepAt(scheduler, 5).data).toEqual(continued);
+    scheduler.reset();
+    expect(stepAt(scheduler, 5).data).not.toEqual(continued);
+  });
 });
 
 describe('DPM++ 2M options', () => {
