@@ -248,29 +248,20 @@ describe('runBrush on the tiny model', () => {
     expect(result.variations[0].image.data.every(Number.isFinite)).toBe(true);
   });
 
-  it('with strength 0 reproduces a stochastic scheduler\'s source: its per-step noise comes from the source seed', async () => {
-    const generation = { ...GENERATION, scheduler: 'euler-ancestral' as const };
-    const generated = await generateTrajectory(tiny.model, generation, { ctx: recordingContext() });
-    const [own] = await decodeLatents(tiny.model, generated[N]);
-    const result = await runBrush(
-      tiny.model,
-      brushRequest(own, [{ mask: square(), step: 2, strength: 0, seed: 5 }], { scheduler: 'euler-ancestral', trajectory: { kind: 'generated', generation } }),
-      { ctx: recordingContext(), cache: new TrajectoryCache() },
-    );
-    expect(maxAbsDiff(result.variations[0].image.data, own.data)).toBeLessThanOrEqual(1);
-  });
-
-  it('with strength 0 reproduces a multistep scheduler\'s source: it resumes with the source run\'s history', async () => {
-    const generation = { ...GENERATION, scheduler: 'dpm++2m' as const };
-    const generated = await generateTrajectory(tiny.model, generation, { ctx: recordingContext() });
-    const [own] = await decodeLatents(tiny.model, generated[N]);
-    const result = await runBrush(
-      tiny.model,
-      brushRequest(own, [{ mask: square(), step: 2, strength: 0, seed: 5 }], { scheduler: 'dpm++2m', trajectory: { kind: 'generated', generation }, variations: 2 }),
-      { ctx: recordingContext(), cache: new TrajectoryCache() },
-    );
-    for (const variation of result.variations) expect(maxAbsDiff(variation.image.data, own.data)).toBeLessThanOrEqual(1);
-  });
+  it.each(['euler-ancestral', 'dpm++2m'] as const)(
+    'with strength 0 reproduces the %s source: per-step noise comes from the source seed, multistep history from the source run',
+    async (scheduler) => {
+      const generation = { ...GENERATION, scheduler };
+      const generated = await generateTrajectory(tiny.model, generation, { ctx: recordingContext() });
+      const [own] = await decodeLatents(tiny.model, generated[N]);
+      const result = await runBrush(
+        tiny.model,
+        brushRequest(own, [{ mask: square(), step: 2, strength: 0, seed: 5 }], { scheduler, trajectory: { kind: 'generated', generation }, variations: 2 }),
+        { ctx: recordingContext(), cache: new TrajectoryCache() },
+      );
+      for (const variation of result.variations) expect(maxAbsDiff(variation.image.data, own.data)).toBeLessThanOrEqual(1);
+    },
+  );
 
   it('streams small latent previews every k steps when given coefficients', async () => {
     const ctx = recordingContext();
