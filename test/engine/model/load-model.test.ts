@@ -96,6 +96,18 @@ describe('loadModel: the layouts users have', () => {
     await model.release();
   });
 
+  test('a scheduler config with a misspelt key or a value one scheduler cannot run loads, with a warning for each', async () => {
+    const directory = fixture({ layout: 'optimum' });
+    const path = join(directory, 'scheduler', 'scheduler_config.json');
+    writeFileSync(path, JSON.stringify({ ...SD1_DEFAULTS.scheduler, beta_shedule: 'linear', algorithm_type: 'sde-dpmsolver++' }));
+    const model = await loadModel(directory, { providers: ['cpu'] });
+    expect(model.warnings).toEqual([
+      expect.stringMatching(/^.*scheduler_config\.json: Scheduler config key "beta_shedule" is not a setting of any diffusers scheduler we know.*Check its spelling/),
+      expect.stringMatching(/^.*scheduler_config\.json: jobs with the dpm\+\+2m scheduler will be refused: Scheduler config "algorithm_type" is "sde-dpmsolver\+\+", which is not supported; use one of "dpmsolver\+\+"/),
+    ]);
+    await model.release();
+  });
+
   test('provider fallback: asking for cuda first ends on cpu with the reason recorded', async () => {
     const model = await loadModel(fixture({ layout: 'optimum' }), { providers: ['cuda', 'cpu'] });
     expect(model.provider).toBe('cpu');
