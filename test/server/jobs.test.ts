@@ -158,6 +158,17 @@ describe('jobs over the socket', () => {
     expect(answer).toMatchObject({ replyTo: 6, code: 'IMAGE_INVALID', message: expect.stringMatching(/2x2 but the source is 4x2/) });
   });
 
+  it('take a 4096x4096 RGBA source over the socket (the largest crop the protocol promises)', async () => {
+    const client = await fixture.client();
+    const side = 4096;
+    client.send(brush(7));
+    client.sendFrame({ requestId: 7, imageId: 10, format: 'rgba8', width: side, height: side }, new Uint8Array(side * side * 4));
+    // The job waits for its mask: the source was accepted, not refused or cut off (1009).
+    client.send({ type: 'cancel', id: 8, jobId: 7 });
+    expect(await client.nextMessage()).toMatchObject({ type: 'cancelled', replyTo: 7, reason: 'client' });
+    expect(client.closeCode).toBeNull();
+  });
+
   it('refuse frames nobody asked for', async () => {
     const client = await fixture.client();
     client.sendFrame({ requestId: 42, imageId: 0, format: 'gray8', width: 1, height: 1 }, new Uint8Array(1));
