@@ -109,7 +109,7 @@ async function runBrushCli(options: BrushCliOptions): Promise<void> {
   const source = await readInput('--image', options.image, decodeRgba);
   const masks = await Promise.all(options.mask.map((path) => readInput('--mask', path, decodeGray)));
   const request = buildRequest(options, source, masks);
-  const model = await loadModelOption(options.model);
+  const model = await loadModelOption(options.model, options.quiet);
   try {
     withFlagNames(() => validateBrushRequest(request, model.vaeScaleFactor));
     const progress = progressReporter(options.quiet || !process.stderr.isTTY);

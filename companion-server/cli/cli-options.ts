@@ -31,11 +31,16 @@ export function checkOutputPath(path: string, flag = '--out'): void {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InvalidArgumentError(`${flag}: the folder ${folder} does not exist; create it first.`);
 }
 
-/** Loads the --model folder; a failure names the flag and the folder before the loader's reason. */
-export function loadModelOption(dir: string): Promise<StableDiffusionModel> {
-  return loadModel(dir).catch((error: unknown) => {
+/**
+ * Loads the --model folder; a failure names the flag and the folder before the loader's reason. Unless
+ * quiet, the model's warnings (values guessed, config keys ignored) go to stderr.
+ */
+export async function loadModelOption(dir: string, quiet: boolean | undefined): Promise<StableDiffusionModel> {
+  const model = await loadModel(dir).catch((error: unknown) => {
     throw new Error(`--model ${dir}: ${error instanceof Error ? error.message : String(error)}`);
   });
+  if (!quiet) for (const warning of model.warnings) console.warn(`Warning: ${warning}`);
+  return model;
 }
 
 /** A JobContext drawing one progress bar per phase on stderr, or nothing when quiet. */

@@ -40,7 +40,7 @@ export function generateCommand(): Command {
 
 async function runGenerateCli(options: GenerateCliOptions): Promise<void> {
   checkOutputPath(options.out);
-  const model = await loadModelOption(options.model);
+  const model = await loadModelOption(options.model, options.quiet);
   try {
     const { model: _folder, out: _out, quiet: _quiet, width, height, ...sampling } = options;
     const request: GenerateRequest = { ...sampling, width: width ?? model.nativeSize, height: height ?? model.nativeSize };

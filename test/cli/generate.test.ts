@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCommand } from '../../companion-server/cli/generate';
@@ -31,6 +31,30 @@ describe('npm run generate', () => {
     const image = await decodeRgba(join(dir, 'native.jpg'));
     expect([image.width, image.height]).toEqual([256, 256]);
     expect(readFileSync(join(dir, 'native.jpg')).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  });
+
+  it("prints the model's warnings on stderr unless quiet", async () => {
+    // tiny-sd with a misspelt scheduler config key.
+    const model = join(dir, 'typo-model');
+    mkdirSync(join(model, 'scheduler'), { recursive: true });
+    for (const entry of readdirSync(TINY_SD)) if (entry !== 'scheduler') symlinkSync(join(TINY_SD, entry), join(model, entry));
+    const config = JSON.parse(readFileSync(join(TINY_SD, 'scheduler', 'scheduler_config.json'), 'utf8')) as object;
+    writeFileSync(join(model, 'scheduler', 'scheduler_config.json'), JSON.stringify({ ...config, beta_shedule: 'linear' }));
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const args = ['--model', model, '--steps', '1', '--width', '64', '--height', '64'];
+      const run = (...extra: string[]) =>
+        generateCommand().exitOverride().parseAsync([...args, ...extra, '--out', join(dir, 'typo.png')], { from: 'user' });
+      await run();
+      expect(warn.mock.calls.map(([message]) => String(message))).toEqual([expect.stringMatching(/^Warning: .*scheduler_config\.json: .*"beta_shedule"/)]);
+      warn.mockClear();
+      await run('--quiet');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      log.mockRestore();
+    }
   });
 
   it.each([
