@@ -107,9 +107,9 @@ export class ClipTokenizer implements TextTokenizer {
     };
     const tokenizerJsonPath = join(tokenizerDir, 'tokenizer.json');
     const json = existsSync(tokenizerJsonPath)
-      ? JSON.parse(await readFile(tokenizerJsonPath, 'utf8'))
+      ? ((await readJson(tokenizerJsonPath)) as object)
       : clipTokenizerJson(
-          JSON.parse(await readFile(join(tokenizerDir, 'vocab.json'), 'utf8')),
+          (await readJson(join(tokenizerDir, 'vocab.json'))) as Record<string, number>,
           parseMerges(await readFile(join(tokenizerDir, 'merges.txt'), 'utf8')),
           special,
         );
@@ -145,7 +145,17 @@ export class ClipTokenizer implements TextTokenizer {
 type JsonObject = Record<string, unknown>;
 
 async function readOptionalJson(path: string): Promise<JsonObject> {
-  return existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as JsonObject) : {};
+  return existsSync(path) ? ((await readJson(path)) as JsonObject) : {};
+}
+
+/** A JSON file of the tokenizer folder; a parse error names the file and the fix. */
+async function readJson(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new EngineError('MODEL_INVALID', `${path} is not valid JSON (${(error as Error).message}). Restore it from the original export.`);
+  }
 }
 
 /** Token fields are either a string or an AddedToken object {content, ...}. */

@@ -139,6 +139,15 @@ describe('loadModel: broken folders', () => {
     expect(error.message).toContain('pad token "<pad>"');
   });
 
+  test('a tokenizer file that is not JSON is named, with the fix', async () => {
+    const directory = fixture({ layout: 'optimum' });
+    const vocab = join(directory, 'tokenizer', 'vocab.json');
+    writeFileSync(vocab, '{ "a</w>": 1,');
+    const error = await loadError(directory);
+    expect(error.message).toContain(`${vocab} is not valid JSON`);
+    expect(error.message).toContain('Restore it from the original export.');
+  });
+
   test('missing external weights are reported against the model file', async () => {
     const directory = fixture({ layout: 'optimum', omit: ['unet/model.onnx_data'] });
     const error = await loadError(directory);
