@@ -12,14 +12,18 @@ import { unionRects, type PixelRect } from './imaging/geometry';
 import { placeGray, type RgbaImage } from './imaging/pixels';
 import type { GlobalSettings, MaskEntry } from './panel-state';
 
-/** The VAE of every Stable Diffusion 1.x/2.x model downsamples by 8. */
-export const VAE_SCALE_FACTOR = 8;
+/** SD 1.x/2.x's VAE factor, for a companion too old to report its model's own. */
+const DEFAULT_VAE_SCALE_FACTOR = 8;
 /** A preview every this many denoising steps. */
 export const PREVIEW_EVERY = 2;
 
 interface Canvas {
   width: number;
   height: number;
+}
+
+function vaeScaleFactor(model: ModelInfo): number {
+  return model.vaeScaleFactor ?? DEFAULT_VAE_SCALE_FACTOR;
 }
 
 function contextOption(globals: GlobalSettings): ContextOption {
@@ -45,7 +49,7 @@ export function sourceCrop(
     available: generated?.placement,
     selection: unionRects(masks.map((mask) => mask.bounds)),
     context: contextOption(globals),
-    model: { nativeSize: model.nativeWidth, vaeScaleFactor: VAE_SCALE_FACTOR },
+    model: { nativeSize: model.nativeWidth, vaeScaleFactor: vaeScaleFactor(model) },
     fixedProcessingSize: generated ? { width: generated.generation.width, height: generated.generation.height } : undefined,
     previousContext: previousCrop ?? undefined,
   });
@@ -90,7 +94,7 @@ export function brushJobInput(
  * UNet accepts (multiples of 64 pixels), no larger than the canvas, centred on it.
  */
 export function generationPlan(canvas: Canvas, globals: GlobalSettings, model: ModelInfo, seed: number): Pick<GenerationRecord, 'generation' | 'placement'> {
-  const multiple = VAE_SCALE_FACTOR * PROCESSING_MULTIPLE_LATENT_CELLS;
+  const multiple = vaeScaleFactor(model) * PROCESSING_MULTIPLE_LATENT_CELLS;
   if (canvas.width < multiple || canvas.height < multiple) {
     throw new Error(`The document is smaller than ${multiple}x${multiple} pixels, the smallest image the model makes. Enlarge the canvas (Image > Canvas Size) to generate into it.`);
   }

@@ -59,6 +59,8 @@ export const modelInfoSchema = z.object({
   /** The image size the model was trained at (SD1.5: 512). */
   nativeWidth: z.number().int(),
   nativeHeight: z.number().int(),
+  /** Pixels per latent cell, from the model's VAE config (8 for SD 1.x/2.x); absent from older companions. */
+  vaeScaleFactor: z.number().int().min(1).optional(),
   /** False when the model has no VAE encoder: only images it generated can be brushed (trajectory 'generated'). */
   canEncodeImages: z.boolean().optional(),
 });

@@ -20,7 +20,13 @@ export function engineHostOpener(settings: EngineHostSettings = {}): OpenEngine 
 export function adaptEngineHost(host: EngineHost): JobEngine {
   const { info } = host;
   return {
-    model: { id: info.id, nativeWidth: info.nativeSize, nativeHeight: info.nativeSize, canEncodeImages: info.canEncodeImages },
+    model: {
+      id: info.id,
+      nativeWidth: info.nativeSize,
+      nativeHeight: info.nativeSize,
+      vaeScaleFactor: info.vaeScaleFactor,
+      canEncodeImages: info.canEncodeImages,
+    },
     provider: info.provider,
     jobs: JOB_KINDS,
     run: (kind, request, options) => host.run(kind, request, options),

@@ -65,6 +65,13 @@ describe('a generated image', () => {
     expect(generation.seed).toBe(5);
   });
 
+  it('takes its size multiple from the model\'s own VAE factor when the companion reports one', () => {
+    const coarse = { ...model, nativeWidth: 512, nativeHeight: 512, vaeScaleFactor: 16 };
+    const { generation } = generationPlan({ width: 1000, height: 700 }, { ...DEFAULT_GLOBALS, prompt: 'p' }, coarse, 5);
+    expect([generation.width % 128, generation.height % 128]).toEqual([0, 0]);
+    expect(() => generationPlan({ width: 100, height: 500 }, DEFAULT_GLOBALS, coarse, 1)).toThrow(/smaller than 128x128/);
+  });
+
   it('refuses a canvas smaller than the smallest image the model makes, saying how to fix it', () => {
     expect(() => generationPlan({ width: 50, height: 500 }, DEFAULT_GLOBALS, model, 1)).toThrow(/Image > Canvas Size/);
   });

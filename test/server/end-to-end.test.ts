@@ -41,7 +41,7 @@ async function directProgress(run: (onProgress: (event: ProgressEvent) => void) 
 describe('jobs end to end on the tiny model', () => {
   it('server info names the model, its provider, both job kinds and the limits', async () => {
     const info = await client.request({ type: 'get-info', id: 1 });
-    expect(info).toMatchObject({ type: 'server-info', model: { id: 'tiny-sd', nativeWidth: 256 }, provider: 'cpu', capabilities: { jobs: ['generate', 'brush'] } });
+    expect(info).toMatchObject({ type: 'server-info', model: { id: 'tiny-sd', nativeWidth: 256, vaeScaleFactor: 8 }, provider: 'cpu', capabilities: { jobs: ['generate', 'brush'] } });
     expect(await client.request({ type: 'list-models', id: 2 })).toMatchObject({ type: 'models', models: expect.arrayContaining([{ id: 'tiny-sd', active: true }]) });
   });
 
