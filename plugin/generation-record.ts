@@ -5,7 +5,9 @@
  * Stored as the layer's XMP packet, in our own namespace, with the record as JSON text: layer XMP
  * travels with the layer when it is duplicated or moved to another document.
  */
+import { z } from 'zod';
 import type { GenerateRequest } from '../companion-server/engine/jobs';
+import { generationParamsSchema, pixelRectSchema } from '../companion-server/protocol';
 import type { PixelRect } from './imaging/geometry';
 
 export interface GenerationRecord {
@@ -15,6 +17,9 @@ export interface GenerationRecord {
   /** Where the generated image was placed on the canvas. */
   placement: PixelRect;
 }
+
+/** The protocol's own checks: a record the companion would refuse in a brush request is no record. */
+const generationRecordSchema = z.object({ model: z.string(), generation: generationParamsSchema, placement: pixelRectSchema });
 
 export const XMP_NAMESPACE = 'https://diffusion-brush.invalid/ns/1.0/';
 const ELEMENT = 'diffusionBrush:generation';
@@ -35,25 +40,11 @@ export function generationFromXmp(xmp: string): GenerationRecord | null {
   const match = new RegExp(`<${ELEMENT}>([^<]*)</${ELEMENT}>`).exec(xmp);
   if (!match) return null;
   try {
-    const record = JSON.parse(unescapeXml(match[1])) as unknown;
-    return isGenerationRecord(record) ? record : null;
+    const parsed = generationRecordSchema.safeParse(JSON.parse(unescapeXml(match[1])));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
-}
-
-function isGenerationRecord(value: unknown): value is GenerationRecord {
-  const record = value as Partial<GenerationRecord> | null;
-  const generation = record?.generation as Partial<GenerateRequest> | undefined;
-  const placement = record?.placement as Partial<PixelRect> | undefined;
-  return (
-    typeof record?.model === 'string' &&
-    typeof generation?.prompt === 'string' &&
-    typeof generation.negativePrompt === 'string' &&
-    [generation.steps, generation.guidance, generation.seed, generation.width, generation.height].every(Number.isFinite) &&
-    typeof generation.scheduler === 'string' &&
-    [placement?.left, placement?.top, placement?.width, placement?.height].every(Number.isFinite)
-  );
 }
 
 function escapeXml(text: string): string {

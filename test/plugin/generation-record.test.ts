@@ -18,6 +18,8 @@ describe('generation records in layer XMP', () => {
     ['an empty packet', ''],
     ['XMP from another tool', '<x:xmpmeta><rdf:RDF><rdf:Description dc:title="x"/></rdf:RDF></x:xmpmeta>'],
     ['a damaged record', generationToXmp(record).replace('"steps":20', '"steps":"twenty"')],
+    ['a record the companion would refuse (unknown scheduler)', generationToXmp(record).replace('"scheduler":"euler"', '"scheduler":"pndm"')],
+    ['a record with a fractional placement', generationToXmp(record).replace('"left":0', '"left":0.5')],
     ['broken JSON', '<diffusionBrush:generation>{nope</diffusionBrush:generation>'],
   ])('reads no record from %s', (_name, xmp) => {
     expect(generationFromXmp(xmp)).toBeNull();
