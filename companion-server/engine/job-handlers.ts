@@ -7,12 +7,11 @@
  * Typed arrays in a result or a progress event are transferred (moved, not copied) to the main
  * thread and become empty in the worker: a handler returns copies of anything it keeps in a cache.
  */
-import { brushJob, setTrajectoryCacheBudget } from './brush/brush-job';
 import type { JobContext } from './jobs';
 import type { StableDiffusionModel } from './model/components';
 import { describeModel } from './model/model-info';
 import { unetProbe } from './model/unet-probe';
-import { generateJob } from './pipeline/generate-job';
+import { brushJob, generateJob, setTrajectoryCacheBudget } from './trajectory-jobs';
 
 export type JobHandler<Params, Result> = (model: StableDiffusionModel, params: Params, ctx: JobContext) => Promise<Result>;
 

@@ -4,13 +4,13 @@
  * ("noise", cheaper). Each is cached under a key of everything it depends on.
  */
 import { createHash } from 'node:crypto';
-import type { BrushRequest, JobContext, RgbaImage } from '../jobs';
+import type { BrushRequest, GenerateRequest, JobContext, RgbaImage } from '../jobs';
 import type { StableDiffusionModel } from '../model/components';
 import { generateTrajectory } from '../pipeline/generate';
 import { ddimInvert } from '../pipeline/invert';
 import { encodeImages } from '../pipeline/vae';
 import { gaussianNoise } from '../random';
-import { createScheduler, type Scheduler } from '../schedulers';
+import { createScheduler, type Scheduler, type SchedulerKind } from '../schedulers';
 import { sampleScale } from '../schedulers/scheduler';
 import { scaleTensor, type Tensor } from '../tensor';
 import type { SourceTrajectory, TrajectoryCache } from './trajectory-cache';
@@ -38,27 +38,44 @@ export async function sourceTrajectory(input: SourceTrajectoryInput): Promise<So
 /** Everything the trajectory depends on: model, image (hash of the processed crop), prompt, steps, scheduler, guidance, seed. */
 export function sourceKey({ model, request, processed }: SourceTrajectoryInput): string {
   const source = request.trajectory;
+  if (source.kind === 'generated') return generatedSourceKey(model, source.generation);
   const parts: unknown[] = [model.id, model.directory, source.kind];
-  if (source.kind === 'generated') {
-    const g = source.generation;
-    parts.push(g.prompt, g.negativePrompt, g.steps, g.scheduler, g.guidance, g.seed, g.width, g.height);
-  } else {
-    const hash = createHash('sha256').update(processed.data).digest('hex');
-    parts.push(hash, processed.width, processed.height, request.steps, request.scheduler);
-    parts.push(...(source.kind === 'noise' ? [source.seed] : [request.prompt, request.negativePrompt, request.guidance]));
-  }
+  const hash = createHash('sha256').update(processed.data).digest('hex');
+  parts.push(hash, processed.width, processed.height, request.steps, request.scheduler);
+  parts.push(...(source.kind === 'noise' ? [source.seed] : [request.prompt, request.negativePrompt, request.guidance]));
   return JSON.stringify(parts);
+}
+
+/** The cache key of a generated image's trajectory: its model and everything the generation depends on. */
+export function generatedSourceKey(model: StableDiffusionModel, g: GenerateRequest): string {
+  return JSON.stringify([model.id, model.directory, 'generated', g.prompt, g.negativePrompt, g.steps, g.scheduler, g.guidance, g.seed, g.width, g.height]);
+}
+
+/**
+ * Collects what resuming a generated trajectory needs besides its latents: the x0 predicted at every
+ * step, for multistep schedulers (their history). Undefined for single-step schedulers.
+ */
+export function multistepHistoryRecorder(
+  model: StableDiffusionModel,
+  scheduler: SchedulerKind,
+): { predictions: Tensor[]; onPrediction: (step: number, x0: Tensor) => void } | undefined {
+  if (createScheduler(scheduler, model.schedulerConfig).order <= 1) return undefined;
+  const predictions: Tensor[] = [];
+  return { predictions, onPrediction: (step, x0) => void (predictions[step] = x0) };
+}
+
+/** A generated image's trajectory Z_0..Z_N as the brush resumes it. */
+export function generatedSource(generation: GenerateRequest, latents: readonly Tensor[], predictions?: readonly Tensor[]): SourceTrajectory {
+  return { latents, firstStep: 0, noiseSeed: generation.seed, ...(predictions ? { predictions } : {}) };
 }
 
 async function buildTrajectory(input: SourceTrajectoryInput): Promise<SourceTrajectory> {
   const { model, request, ctx } = input;
   const source = request.trajectory;
   if (source.kind === 'generated') {
-    const multistep = createScheduler(source.generation.scheduler, model.schedulerConfig).order > 1;
-    const predictions: Tensor[] = [];
-    const onPrediction = multistep ? (step: number, x0: Tensor) => void (predictions[step] = x0) : undefined;
-    const latents = await generateTrajectory(model, { ...source.generation, previewEvery: 0 }, { ctx, onPrediction });
-    return { latents, firstStep: 0, noiseSeed: source.generation.seed, ...(multistep ? { predictions } : {}) };
+    const history = multistepHistoryRecorder(model, source.generation.scheduler);
+    const latents = await generateTrajectory(model, { ...source.generation, previewEvery: 0 }, { ctx, onPrediction: history?.onPrediction });
+    return generatedSource(source.generation, latents, history?.predictions);
   }
   ctx.progress({ phase: 'encode', step: 0, total: 1 });
   const encoded = await encodeImages(model, [input.processed]);

@@ -1,6 +1,6 @@
-import { EngineHost } from '../../../companion-server/engine-host';
-import type { ProgressEvent } from '../../../companion-server/engine/jobs';
-import { GENERATION, brushRequest, generatedSource, loadCountingModel, rectMask, TINY_SD } from './tiny-brush';
+import { EngineHost } from '../../companion-server/engine-host';
+import type { ProgressEvent } from '../../companion-server/engine/jobs';
+import { GENERATION, brushRequest, generatedSource, loadCountingModel, rectMask, TINY_SD } from './brush/tiny-brush';
 
 let host: EngineHost;
 beforeAll(async () => {
@@ -8,7 +8,22 @@ beforeAll(async () => {
 });
 afterAll(() => host.close());
 
-describe('the brush job in the engine worker', () => {
+describe('the generate and brush jobs in the engine worker', () => {
+  it('leaves a generation\'s trajectory in the cache, so the first brush on the image runs only its regeneration steps', async () => {
+    const request = { ...GENERATION, seed: 1234, scheduler: 'dpm++2m' as const };
+    const generated = await host.run('generate', request);
+    const mask = rectMask(64, 64, { left: 8, top: 8, width: 16, height: 16 });
+    const events: ProgressEvent[] = [];
+    const edit = brushRequest(generated.image, [{ mask, step: 3, strength: 0, seed: 5 }], {
+      scheduler: request.scheduler,
+      trajectory: { kind: 'generated', generation: request },
+    });
+    const result = await host.run('brush', edit, { onProgress: (event) => events.push(event) });
+    expect(events.filter((e) => e.phase === 'denoise').map((e) => e.step)).toEqual([4, 5, GENERATION.steps]);
+    // Strength 0 resumes the cached trajectory (with DPM++ 2M's history) and lands on the generated pixels.
+    expect(Buffer.from(result.variations[0].image.data).equals(Buffer.from(generated.image.data))).toBe(true);
+  });
+
   it('returns K variations with previews and progress, and reuses its cached trajectory on the next edit', async () => {
     const local = await loadCountingModel();
     const source = await generatedSource(local.model);
