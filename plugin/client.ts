@@ -97,6 +97,8 @@ export class CompanionClient {
   async start(): Promise<void> {
     this.stopped = false;
     const token = await this.options.tokens.loadToken();
+    // The panel may have closed while secure storage answered: a stopped client stays unconnected.
+    if (this.stopped) return;
     if (token === null) this.setStatus({ kind: 'needs-pairing' });
     else this.open({ kind: 'auth', token });
   }

@@ -165,6 +165,17 @@ describe('the companion client', () => {
     await expect(job.result).rejects.toMatchObject({ code: 'NOT_CONNECTED', message: expect.stringMatching(/npm start/) });
   });
 
+  it('stays unconnected when stopped while it reads the stored token (the panel closed)', async () => {
+    const { tokens, client: first } = await pairedClient();
+    first.stop();
+    const { client, statuses } = connect(tokens);
+    const starting = client.start();
+    client.stop();
+    await starting;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(statuses).toEqual([]);
+  });
+
   it('reconnects by itself after the companion restarts', async () => {
     const { until, statuses } = await pairedClient();
     const port = server.address.port;
