@@ -35,14 +35,15 @@ export async function sourceTrajectory(input: SourceTrajectoryInput): Promise<So
   return trajectory;
 }
 
-/** Everything the trajectory depends on: model, image (hash of the processed crop), prompt, steps, scheduler, guidance, seed. */
+/** Everything the trajectory depends on: model, image (hash of the processed crop), steps, scheduler, and the prompt (inversion) or seed (noise). */
 export function sourceKey({ model, request, processed }: SourceTrajectoryInput): string {
   const source = request.trajectory;
   if (source.kind === 'generated') return generatedSourceKey(model, source.generation);
   const parts: unknown[] = [model.id, model.directory, source.kind];
   const hash = createHash('sha256').update(processed.data).digest('hex');
   parts.push(hash, processed.width, processed.height, request.steps, request.scheduler);
-  parts.push(...(source.kind === 'noise' ? [source.seed] : [request.prompt, request.negativePrompt, request.guidance]));
+  // Inversion runs on the conditional prediction alone: the negative prompt and guidance do not change it.
+  parts.push(source.kind === 'noise' ? source.seed : request.prompt);
   return JSON.stringify(parts);
 }
 

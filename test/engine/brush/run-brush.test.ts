@@ -4,7 +4,7 @@ import { generateTrajectory } from '../../../companion-server/engine/pipeline/ge
 import { decodeLatents } from '../../../companion-server/engine/pipeline/vae';
 import { compositeThroughMask } from '../../../companion-server/engine/image';
 import { latentRgbFor } from '../../../companion-server/engine/preview';
-import type { RgbaImage } from '../../../companion-server/engine/jobs';
+import type { BrushRequest, RgbaImage } from '../../../companion-server/engine/jobs';
 import type { Tensor } from '../../../companion-server/engine/tensor';
 import {
   GENERATION,
@@ -230,6 +230,23 @@ describe('runBrush on the tiny model', () => {
     tiny.resetCounts();
     await edit(1);
     expect(tiny.unetCalls()).toBe(2 * (N - 1));
+  });
+
+  it('reuses an inverted trajectory when only the negative prompt or guidance changes, and re-inverts for another prompt', async () => {
+    const cache = new TrajectoryCache();
+    const mask = square();
+    const edit = (overrides: Partial<BrushRequest>) =>
+      runBrush(tiny.model, brushRequest(source, [{ mask, step: 3, strength: 1, seed: 1 }], { trajectory: { kind: 'invert' }, context: { kind: 'whole-image' }, ...overrides }), {
+        ctx: recordingContext(),
+        cache,
+      });
+    await edit({});
+    tiny.resetCounts();
+    await edit({ negativePrompt: 'blurry', guidance: 2 });
+    expect(tiny.unetCalls()).toBe(N - 3);
+    tiny.resetCounts();
+    await edit({ prompt: 'a stormy sea' });
+    expect(tiny.unetCalls()).toBe(2 * (N - 3));
   });
 
   it.each(['euler', 'euler-ancestral', 'dpm++2m', 'lcm'] as const)('runs with the %s scheduler and keeps the outside on the source', async (scheduler) => {
