@@ -77,5 +77,10 @@ export function startCommand(): Command {
 
 function printPairingCode(label: string, code: string, expiresAt: number): void {
   const minutes = Math.round((expiresAt - Date.now()) / 60_000);
-  console.log(`${label}: ${code} (enter it in the Photoshop panel to pair; valid for ${minutes} minutes)`);
+  console.log(`${label}: ${groupDigits(code)} (enter it in the Photoshop panel to pair; valid for ${minutes} minutes)`);
+}
+
+/** "123456789" -> "123-456-789": easier to read and type; the server ignores the dashes. */
+function groupDigits(code: string): string {
+  return code.replace(/\B(?=(\d{3})+$)/g, '-');
 }

@@ -46,7 +46,7 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** The companion sends a WebSocket ping this often; a connection that has not answered the previous one is ended. */
 export const HEARTBEAT_INTERVAL_MS = 30_000;
 /** Digits of the pairing code the companion shows. */
-export const PAIRING_CODE_DIGITS = 6;
+export const PAIRING_CODE_DIGITS = 9;
 /** How long a pairing code stays valid. */
 export const PAIRING_CODE_LIFETIME_MS = 10 * 60 * 1000;
 /** Wrong pairing codes one connection may send before it is closed. */

@@ -33,7 +33,7 @@ function startCompanion(...args: string[]): Promise<{ child: ChildProcess; url: 
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const url = /listening on (ws:\/\/[\d.]+:\d+)/.exec(output)?.[1];
-      const code = /Pairing code: (\d{6})/.exec(output)?.[1];
+      const code = /Pairing code: (\d{3}-\d{3}-\d{3}) /.exec(output)?.[1];
       if (url && code) {
         clearTimeout(timer);
         resolve({ child, url, code, output: () => output });

@@ -118,7 +118,7 @@ describe('the companion client', () => {
 
   it('asks again for the code, with the companion\'s sentence, when the code is wrong', async () => {
     const { client, until } = connect(new MemoryTokens());
-    client.pair('000000' === server.pairingCode().code ? '111111' : '000000');
+    client.pair('000000000' === server.pairingCode().code ? '111111111' : '000000000');
     const status = await until('needs-pairing');
     expect(status.kind === 'needs-pairing' && status.problem).toMatch(/pairing code is wrong/);
   });

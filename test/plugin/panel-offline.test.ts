@@ -29,7 +29,7 @@ describe('the panel without a companion', () => {
   });
 
   it('says the companion is unreachable and how to start it when pairing cannot connect', async () => {
-    await typeInto(page, 'pairing-code', '123456');
+    await typeInto(page, 'pairing-code', '123-456-789');
     await page.locator('[data-testid="pair"]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="connection"]')?.textContent?.includes('not reachable'));
     await expect(page.locator('[data-testid="connection"]').textContent()).resolves.toMatch(/Start it with "npm start", then press Pair again/);

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { MAX_CONNECTIONS, MAX_PAIRING_ATTEMPTS_GLOBAL, MAX_PAIRING_ATTEMPTS_PER_CONNECTION, PROTOCOL_VERSION } from '../../companion-server/protocol';
+import { MAX_CONNECTIONS, MAX_PAIRING_ATTEMPTS_GLOBAL, MAX_PAIRING_ATTEMPTS_PER_CONNECTION, PAIRING_CODE_DIGITS, PROTOCOL_VERSION } from '../../companion-server/protocol';
 import { REFUSAL_HEADER } from '../../companion-server/server/companion-server';
 import { FakeEngine } from './support/fake-engine';
 import { startTestServer, type TestServer } from './support/server-fixture';
@@ -168,5 +168,5 @@ function refusedUpgrade(headers: Record<string, string>): Promise<{ status: numb
 
 function wrongCode(): string {
   const right = Number(fixture.server.pairingCode().code);
-  return String((right + 1) % 1_000_000).padStart(6, '0');
+  return String((right + 1) % 10 ** PAIRING_CODE_DIGITS).padStart(PAIRING_CODE_DIGITS, '0');
 }

@@ -40,7 +40,12 @@ export async function startCompanion(): Promise<RunningCompanion> {
       const read = (chunk: Buffer) => {
         output += chunk.toString();
         const url = /ws:\/\/(?:127\.0\.0\.1|localhost):\d+/.exec(output)?.[0];
-        const code = new RegExp(`pair[^\\n]*?\\b(\\d{${PAIRING_CODE_DIGITS}})\\b`, 'i').exec(output)?.[1];
+        // Printed in groups of three ("123-456-789"), typed into the panel as printed.
+        const code = /pairing code: ([\d-]+)/i.exec(output)?.[1];
+        if (code && code.replace(/-/g, '').length !== PAIRING_CODE_DIGITS) {
+          clearTimeout(timer);
+          reject(new Error(`The companion printed a pairing code of the wrong length: ${code}`));
+        }
         if (url && code) {
           clearTimeout(timer);
           resolve({ url, pairingCode: code });
