@@ -14,7 +14,12 @@ import {
 } from './fields';
 import { MAX_ID, MAX_MASKS } from './limits';
 
-const nameSchema = z.string().min(1).max(100);
+/** Names are logged and listed: control characters (a newline forging a log line) are refused. */
+const nameSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters such as line breaks');
 
 export const helloMessageSchema = z.object({
   type: z.literal('hello'),
