@@ -47,8 +47,7 @@ describe('client messages', () => {
   it('refuse a client name with a line break (names are logged), and accept one with accents', () => {
     const pair = (clientName: string) => parseClientMessage(JSON.stringify({ type: 'pair', id: 3, code: '123-456-789', clientName }));
     expect(pair('Photoshop\n[error] forged line')).toMatchObject({ ok: false, code: 'MESSAGE_INVALID', requestId: 3 });
-    const refused = pair('a\u0007b');
-    if (!refused.ok) expect(refused.detail).toMatch(/control characters/);
+    expect(pair('a\u0007b')).toMatchObject({ ok: false, detail: expect.stringMatching(/control characters/) });
     expect(pair('Photoshop — Zoë')).toMatchObject({ ok: true });
   });
 
