@@ -58,7 +58,7 @@ describe('npm run generate', () => {
   });
 
   it.each([
-    ['a width that is not a multiple of 8', ['--width', '60'], 'w.png', /--width: width must be a multiple of 8/],
+    ['a width the UNet cannot divide down (tiny-sd: multiples of 16)', ['--width', '72'], 'w.png', /--width: width must be a multiple of 16 .*\(try 80\)/],
     ['a non-numeric seed', ['--seed', 'abc'], 's.png', /--seed must be a whole number; got "abc"/],
     ['an unsupported output type', [], 'out.gif', /--out: .*\.png, \.jpg or \.jpeg/],
     ['a missing output folder', [], 'missing/out.png', /--out: the folder .*missing does not exist/],

@@ -93,7 +93,7 @@ export function writeFixtureModel(directory: string, options: FixtureModelOption
   files.set('vae_decoder/model.onnx', vaeDecoder(typeOf('vae_decoder', 'latent_sample', float), float).serialize().model);
   files.set('vae_encoder/model.onnx', vaeEncoder(options.layout === 'diffusers-script' ? 'latent_sample' : 'latent_parameters', float).serialize().model);
   if (settings.configs) {
-    json('unet/config.json', { sample_size: FIXTURE_SAMPLE_SIZE, in_channels: 4, out_channels: 4 });
+    json('unet/config.json', { sample_size: FIXTURE_SAMPLE_SIZE, in_channels: 4, out_channels: 4, block_out_channels: [8, 16] });
     const vae = { scaling_factor: FIXTURE_SCALING_FACTOR, latent_channels: 4, block_out_channels: [8, 8, 8, 8] };
     json('vae_decoder/config.json', vae);
     json('vae_encoder/config.json', vae);

@@ -28,7 +28,7 @@ export interface BrushOptions {
 }
 
 export async function runBrush(model: StableDiffusionModel, request: BrushRequest, options: BrushOptions): Promise<BrushResult> {
-  const { maskBounds } = validateBrushRequest(request, model.vaeScaleFactor);
+  const { maskBounds } = validateBrushRequest(request, model.sizeMultiple);
   const { ctx } = options;
   const plan = planBrush(model, request, maskBounds);
   const origin = request.sourceOrigin ?? { left: 0, top: 0 };

@@ -27,7 +27,8 @@ export interface ValidatedBrush {
   maskBounds: Bounds[];
 }
 
-export function validateBrushRequest(request: BrushRequest, vaeScaleFactor: number): ValidatedBrush {
+/** `sizeMultiple`: the model's (StableDiffusionModel.sizeMultiple), for the generation of a 'generated' source. */
+export function validateBrushRequest(request: BrushRequest, sizeMultiple: number): ValidatedBrush {
   validateSamplingParameters(request);
   validateSource(request);
   const { steps } = request;
@@ -47,7 +48,7 @@ export function validateBrushRequest(request: BrushRequest, vaeScaleFactor: numb
     }
   }
   validateContext(request);
-  validateTrajectorySource(request, vaeScaleFactor);
+  validateTrajectorySource(request, sizeMultiple);
   return { maskBounds: validateMasks(request) };
 }
 
@@ -118,7 +119,7 @@ function validateContext(request: BrushRequest): void {
   }
 }
 
-function validateTrajectorySource(request: BrushRequest, vaeScaleFactor: number): void {
+function validateTrajectorySource(request: BrushRequest, sizeMultiple: number): void {
   const { trajectory, source } = request;
   if (!trajectory || !TRAJECTORY_SOURCES.includes(trajectory.kind)) {
     throw new InvalidRequestError('trajectory', `trajectory.kind must be one of ${TRAJECTORY_SOURCES.join(', ')}; got ${String(trajectory?.kind)}.`);
@@ -127,7 +128,7 @@ function validateTrajectorySource(request: BrushRequest, vaeScaleFactor: number)
   if (trajectory.kind !== 'generated') return;
   const { generation } = trajectory;
   try {
-    validateGenerateRequest(generation, vaeScaleFactor);
+    validateGenerateRequest(generation, sizeMultiple);
   } catch (error) {
     // Name the generation's field, not the edit's: its seed is not masks[k].seed, its width not the crop's.
     if (error instanceof InvalidRequestError) throw new InvalidRequestError(`trajectory.generation.${error.field}`, error.message);

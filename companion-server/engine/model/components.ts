@@ -46,6 +46,11 @@ export interface StableDiffusionModel {
   /** Native image size in pixels (unet sample_size * vaeScaleFactor): 512 for SD1.5. */
   readonly nativeSize: number;
   readonly vaeScaleFactor: number;
+  /**
+   * Image sides must be multiples of this: the VAE factor times the UNet's downsampling, so every UNet
+   * level has whole latent cells and the skip connections line up (64 for SD 1.5).
+   */
+  readonly sizeMultiple: number;
   readonly latentChannels: number;
   readonly schedulerConfig: SchedulerConfig;
   readonly tokenizer: TextTokenizer;

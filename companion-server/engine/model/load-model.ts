@@ -105,6 +105,7 @@ export async function loadModel(directory: string, options: LoadModelOptions = {
       warnings,
       nativeSize: config.unetSampleSize * config.vaeScaleFactor,
       vaeScaleFactor: config.vaeScaleFactor,
+      sizeMultiple: config.vaeScaleFactor * config.unetDownsampling,
       latentChannels: config.latentChannels,
       schedulerConfig: config.schedulerConfig,
       tokenizer,

@@ -17,6 +17,8 @@ export const SD1_DEFAULTS = {
   vaeScalingFactor: 0.18215,
   /** 2^(len(block_out_channels) - 1): pixels per latent cell. */
   vaeScaleFactor: 8,
+  /** 2^(len(unet block_out_channels) - 1): latent cells per cell of the UNet's coarsest level. */
+  unetDownsampling: 8,
   latentChannels: 4,
   /** runwayml/stable-diffusion-v1-5's scheduler/scheduler_config.json. */
   scheduler: {
@@ -37,6 +39,7 @@ export interface ModelConfig {
   unetInChannels: number;
   vaeScalingFactor: number;
   vaeScaleFactor: number;
+  unetDownsampling: number;
   latentChannels: number;
   /** model_index.json's _class_name, when present. */
   pipelineClass?: string;
@@ -71,6 +74,14 @@ export async function readModelConfig(files: ModelFiles): Promise<ModelConfig> {
     return fallback;
   };
 
+  /** 2^(levels - 1) from a config's block_out_channels: the spatial factor between its first and last level. */
+  const levelsScale = (json: Json | undefined, what: string, where: string, fallback: number): number => {
+    const blocks = json?.block_out_channels;
+    if (Array.isArray(blocks) && blocks.length > 0) return 2 ** (blocks.length - 1);
+    guessed(what, where, fallback);
+    return fallback;
+  };
+
   const index = await read(files.modelIndex);
   const pipelineClass = typeof index?._class_name === 'string' ? index._class_name : undefined;
   if (pipelineClass?.includes('XL')) {
@@ -86,15 +97,13 @@ export async function readModelConfig(files: ModelFiles): Promise<ModelConfig> {
   const unet = await read(files.unetConfig);
   const vaeConfigPath = existsSync(files.vaeDecoderConfig) ? files.vaeDecoderConfig : files.vaeEncoderConfig;
   const vae = await read(vaeConfigPath);
-  const blocks = vae?.block_out_channels;
-  let vaeScaleFactor: number = SD1_DEFAULTS.vaeScaleFactor;
-  if (Array.isArray(blocks) && blocks.length > 0) vaeScaleFactor = 2 ** (blocks.length - 1);
-  else guessed('VAE scale factor', vaeConfigPath, SD1_DEFAULTS.vaeScaleFactor);
+  const vaeScaleFactor = levelsScale(vae, 'VAE scale factor', vaeConfigPath, SD1_DEFAULTS.vaeScaleFactor);
 
   const config: ModelConfig = {
     schedulerConfig,
     unetSampleSize: numberFrom(unet, 'sample_size', files.unetConfig, SD1_DEFAULTS.unetSampleSize),
     unetInChannels: numberFrom(unet, 'in_channels', files.unetConfig, SD1_DEFAULTS.unetInChannels),
+    unetDownsampling: levelsScale(unet, 'UNet downsampling', files.unetConfig, SD1_DEFAULTS.unetDownsampling),
     vaeScalingFactor: numberFrom(vae, 'scaling_factor', vaeConfigPath, SD1_DEFAULTS.vaeScalingFactor),
     vaeScaleFactor,
     latentChannels: numberFrom(vae, 'latent_channels', vaeConfigPath, SD1_DEFAULTS.latentChannels),

@@ -25,7 +25,7 @@ export async function generateTrajectory(
   request: GenerateRequest,
   options: GenerateOptions,
 ): Promise<Tensor[]> {
-  validateGenerateRequest(request, model.vaeScaleFactor);
+  validateGenerateRequest(request, model.sizeMultiple);
   const scheduler = createScheduler(request.scheduler, model.schedulerConfig);
   scheduler.setTimesteps(request.steps);
   const conditioning = await encodeConditioning(model, request.prompt, request.negativePrompt);

@@ -9,14 +9,17 @@ export const MAX_GUIDANCE = 50;
 /** Largest side the engine processes in one piece; bigger canvases are edited through context crops. */
 export const MAX_IMAGE_SIDE = 4096;
 
-export function validateGenerateRequest(request: GenerateRequest, vaeScaleFactor: number): void {
+/** `sizeMultiple`: the model's (StableDiffusionModel.sizeMultiple), 64 for SD 1.5. */
+export function validateGenerateRequest(request: GenerateRequest, sizeMultiple: number): void {
   validateSamplingParameters(request);
   for (const field of ['width', 'height'] as const) {
     const value = request[field];
-    if (!Number.isInteger(value) || value < vaeScaleFactor || value > MAX_IMAGE_SIDE || value % vaeScaleFactor !== 0) {
+    if (!Number.isInteger(value) || value < sizeMultiple || value > MAX_IMAGE_SIDE || value % sizeMultiple !== 0) {
+      const nearest = Math.max(sizeMultiple, Math.round(value / sizeMultiple) * sizeMultiple);
       throw new InvalidRequestError(
         field,
-        `${field} must be a multiple of ${vaeScaleFactor} from ${vaeScaleFactor} to ${MAX_IMAGE_SIDE}; got ${value}.`,
+        `${field} must be a multiple of ${sizeMultiple} from ${sizeMultiple} to ${MAX_IMAGE_SIDE} for this model; got ${value}` +
+          (Number.isFinite(nearest) ? ` (try ${nearest}).` : '.'),
       );
     }
   }

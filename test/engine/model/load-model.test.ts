@@ -82,6 +82,9 @@ describe('loadModel: the layouts users have', () => {
     const model = await loadModel(directory, { providers: ['cpu'] });
     // Without configs the SD1.x values apply, and the model says so.
     expect(model.nativeSize).toBe(SD1_DEFAULTS.unetSampleSize * SD1_DEFAULTS.vaeScaleFactor);
+    // SD 1.x's three UNet downsamplings on top of the VAE's 8: sides in multiples of 64.
+    expect(model.sizeMultiple).toBe(64);
+    expect(model.warnings.join('\n')).toMatch(/UNet downsampling/);
     expect(model.warnings).toContain(LATENT_SAMPLE_WARNING);
     expect(model.warnings.join('\n')).toMatch(/unet[/\\]config.json is absent; assuming Stable Diffusion 1.x's sample_size 64, in_channels 4/);
     expect(model.warnings.join('\n')).toContain(`scaling_factor ${SD1_DEFAULTS.vaeScalingFactor}`);

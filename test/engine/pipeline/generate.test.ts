@@ -92,7 +92,8 @@ describe('text-to-image on the tiny model', () => {
   });
 
   it.each([
-    ['width', { width: 60 }, /width must be a multiple of 8/],
+    ['width', { width: 60 }, /width must be a multiple of 16 from 16 to 4096 for this model; got 60 \(try 64\)/],
+    ['height', { height: 72 }, /height must be a multiple of 16 .*got 72 \(try 80\)/],
     ['steps', { steps: 0 }, /steps must be a whole number from 1/],
     ['guidance', { guidance: Number.NaN }, /guidance must be a number/],
     ['scheduler', { scheduler: 'pndm' as never }, /scheduler must be one of ddim, euler/],
