@@ -111,7 +111,7 @@ async function runBrushCli(options: BrushCliOptions): Promise<void> {
   const request = buildRequest(options, source, masks);
   const model = await loadModelOption(options.model, options.quiet);
   try {
-    withFlagNames(() => validateBrushRequest(request, model.vaeScaleFactor));
+    withFlagNames(() => validateBrushRequest(request, model.sizeMultiple));
     const progress = progressReporter(options.quiet || !process.stderr.isTTY);
     const result = await runBrush(model, request, { ctx: progress.ctx, cache: new TrajectoryCache() }).finally(progress.stop);
     for (const [i, variation] of result.variations.entries()) {

@@ -45,7 +45,7 @@ async function runGenerateCli(options: GenerateCliOptions): Promise<void> {
     const { model: _folder, out: _out, quiet: _quiet, width, height, ...sampling } = options;
     const request: GenerateRequest = { ...sampling, width: width ?? model.nativeSize, height: height ?? model.nativeSize };
     try {
-      validateGenerateRequest(request, model.vaeScaleFactor);
+      validateGenerateRequest(request, model.sizeMultiple);
     } catch (error) {
       if (error instanceof InvalidRequestError) throw new InvalidArgumentError(`--${kebab(error.field)}: ${error.message}`);
       throw error;
