@@ -23,6 +23,7 @@ import {
 import { assertNever } from './assert-never';
 import { errorMessage } from './errors';
 import type { JobService } from './job-service';
+import type { PairingBudget } from './origin-policy';
 import type { PairingCodes } from './pairing';
 import type { ClientOutput, JobOwner } from './server-job';
 import type { TokenStore } from './token-store';
@@ -64,6 +65,7 @@ export class ClientConnection implements JobOwner {
     readonly clientId: number,
     private readonly socket: WebSocket,
     private readonly services: ConnectionServices,
+    private readonly pairingBudget: PairingBudget,
   ) {
     this.output = {
       send: (message) => this.sendRaw(JSON.stringify(message)),
@@ -190,7 +192,7 @@ export class ClientConnection implements JobOwner {
   }
 
   private async pair(message: PairMessage): Promise<void> {
-    const outcome = this.services.pairing.check(message.code);
+    const outcome = this.services.pairing.check(message.code, this.pairingBudget);
     switch (outcome) {
       case 'accepted': {
         const { token, tokenId } = await this.services.tokens.issue(message.clientName);

@@ -28,7 +28,7 @@ import { errorMessage } from './errors';
 import { JobService } from './job-service';
 import { PairingCodes, type PairingOptions } from './pairing';
 import { TokenStore } from './token-store';
-import { isWebPageOrigin } from './origin-policy';
+import { isWebPageOrigin, pairingBudgetFor, type PairingBudget } from './origin-policy';
 
 /** The HTTP header that carries the error code when an upgrade is refused. */
 export const REFUSAL_HEADER = 'X-Diffusion-Brush-Error';
@@ -159,11 +159,11 @@ export class CompanionServer {
     if (this.shuttingDown !== null) return refuseUpgrade(socket, 503, 'SHUTTING_DOWN');
     if (isWebPageOrigin(request.headers.origin)) return refuseUpgrade(socket, 403, 'ORIGIN_REFUSED');
     if (this.connections.size >= MAX_CONNECTIONS) return refuseUpgrade(socket, 503, 'TOO_MANY_CONNECTIONS');
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, pairingBudgetFor(request.headers.origin)));
   }
 
-  private accept(ws: WebSocket): void {
-    const connection = new ClientConnection(this.nextClientId++, ws, this.services);
+  private accept(ws: WebSocket, pairingBudget: PairingBudget): void {
+    const connection = new ClientConnection(this.nextClientId++, ws, this.services, pairingBudget);
     const { logger } = this.services;
     this.connections.add(connection);
     const handshakeTimer = setTimeout(() => {

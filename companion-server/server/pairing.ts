@@ -1,7 +1,7 @@
 /**
  * The pairing code: a short number the companion prints, which a client exchanges once for a token.
  * It expires, is replaced after each successful pairing, and wrong guesses are limited per connection
- * and across all connections. Nine digits because a page opened from a file (Origin: null) can reach
+ * and across all connections (with and without an Origin separately). Nine digits because a page opened from a file (Origin: null) can reach
  * the handshake: at the global limit such a page has about 1 chance in 70,000 a day.
  */
 import { randomInt } from 'node:crypto';
@@ -11,6 +11,7 @@ import {
   PAIRING_CODE_LIFETIME_MS,
   PAIRING_WINDOW_MS,
 } from '../protocol/limits';
+import type { PairingBudget } from './origin-policy';
 import { SlidingWindowLimiter } from './rate-limiter';
 
 export type PairingCheck = 'accepted' | 'wrong' | 'expired' | 'rate-limited';
@@ -25,14 +26,13 @@ export interface PairingOptions {
 export class PairingCodes {
   private code = '';
   private expiresAt = 0;
-  private readonly wrongGuesses: SlidingWindowLimiter;
+  private readonly wrongGuesses = new Map<PairingBudget, SlidingWindowLimiter>();
   private readonly lifetimeMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: PairingOptions = {}) {
     this.lifetimeMs = options.lifetimeMs ?? PAIRING_CODE_LIFETIME_MS;
     this.now = options.now ?? Date.now;
-    this.wrongGuesses = new SlidingWindowLimiter(MAX_PAIRING_ATTEMPTS_GLOBAL, PAIRING_WINDOW_MS, this.now);
     this.renew();
   }
 
@@ -42,19 +42,30 @@ export class PairingCodes {
     return { code: this.code, expiresAt: this.expiresAt };
   }
 
-  check(candidate: string): PairingCheck {
-    if (this.wrongGuesses.isExhausted()) return 'rate-limited';
+  /** Wrong guesses count against `budget` across all connections that draw from it. */
+  check(candidate: string, budget: PairingBudget): PairingCheck {
+    const wrongGuesses = this.limiterFor(budget);
+    if (wrongGuesses.isExhausted()) return 'rate-limited';
     if (this.now() >= this.expiresAt) {
       // The old code is no longer accepted; a new one is printed for the user to type.
       this.renew();
       return 'expired';
     }
     if (normalise(candidate) !== this.code) {
-      this.wrongGuesses.record();
+      wrongGuesses.record();
       return 'wrong';
     }
     this.renew();
     return 'accepted';
+  }
+
+  private limiterFor(budget: PairingBudget): SlidingWindowLimiter {
+    let limiter = this.wrongGuesses.get(budget);
+    if (!limiter) {
+      limiter = new SlidingWindowLimiter(MAX_PAIRING_ATTEMPTS_GLOBAL, PAIRING_WINDOW_MS, this.now);
+      this.wrongGuesses.set(budget, limiter);
+    }
+    return limiter;
   }
 
   private renew(): void {

@@ -120,6 +120,24 @@ describe('pairing and authentication', () => {
     expect(answer).toMatchObject({ type: 'error', code: 'PAIRING_RATE_LIMITED' });
   });
 
+  it('keeps pages that send Origin: null from using up the pairing budget of clients that send no Origin', async () => {
+    let sent = 0;
+    while (sent < MAX_PAIRING_ATTEMPTS_GLOBAL) {
+      const page = await TestClient.connect(fixture.url, { Origin: 'null' });
+      await page.hello();
+      for (let i = 1; i < MAX_PAIRING_ATTEMPTS_PER_CONNECTION && sent < MAX_PAIRING_ATTEMPTS_GLOBAL; i++, sent++) {
+        await page.request({ type: 'pair', id: i, code: wrongCode(), clientName: 'page' });
+      }
+      page.close();
+    }
+    const page = await TestClient.connect(fixture.url, { Origin: 'null' });
+    await page.hello();
+    const right = fixture.server.pairingCode().code;
+    expect(await page.request({ type: 'pair', id: 1, code: right, clientName: 'page' })).toMatchObject({ type: 'error', code: 'PAIRING_RATE_LIMITED' });
+    const panel = await helloClient();
+    expect(await panel.request({ type: 'pair', id: 1, code: right, clientName: 'panel' })).toMatchObject({ type: 'paired' });
+  });
+
   it('refuses an expired pairing code', async () => {
     let now = Date.now();
     await fixture.stop();
