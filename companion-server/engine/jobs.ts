@@ -123,7 +123,8 @@ export interface BrushResult {
   };
 }
 
-export type JobPhase = 'encode' | 'invert' | 'denoise' | 'decode';
+/** 'regenerate': rebuilding a generated image's source trajectory (a brush whose source is not cached). */
+export type JobPhase = 'encode' | 'invert' | 'regenerate' | 'denoise' | 'decode';
 
 export interface ProgressEvent {
   phase: JobPhase;

@@ -20,7 +20,7 @@ import { PROTOCOL_LIMITS } from './limits';
 const replyToSchema = idSchema.nullable();
 
 export const JOB_KINDS = ['generate', 'brush'] as const;
-export const JOB_PHASES = ['encode', 'invert', 'denoise', 'decode'] as const;
+export const JOB_PHASES = ['encode', 'invert', 'regenerate', 'denoise', 'decode'] as const;
 export const CANCEL_REASONS = ['client', 'shutdown'] as const;
 
 export const welcomeMessageSchema = z.object({

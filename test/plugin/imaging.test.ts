@@ -1,7 +1,7 @@
 import { fromEightBit, toEightBit } from '../../plugin/imaging/depth';
 import { placeGray, toRgba, shrinkGray } from '../../plugin/imaging/pixels';
 import { brushGroupName, variationLayerName } from '../../plugin/edit-names';
-import { jobFraction } from '../../plugin/progress';
+import { jobFraction, progressLabel } from '../../plugin/progress';
 
 describe('bit depths', () => {
   it.each([
@@ -50,5 +50,11 @@ describe('the progress bar', () => {
     expect(jobFraction('brush', { phase: 'denoise', step: 0, total: 10 })).toBeCloseTo(0.3);
     expect(jobFraction('generate', { phase: 'denoise', step: 5, total: 10 })).toBeCloseTo(0.475);
     expect(jobFraction('brush', { phase: 'decode', step: 1, total: 1 })).toBe(1);
+  });
+
+  it('moves forward while a brush regenerates its source, then hands over to the edit\'s steps', () => {
+    expect(jobFraction('brush', { phase: 'regenerate', step: 10, total: 20 })).toBeCloseTo(0.175);
+    expect(jobFraction('brush', { phase: 'regenerate', step: 20, total: 20 })).toBeCloseTo(jobFraction('brush', { phase: 'denoise', step: 0, total: 20 }));
+    expect(progressLabel({ phase: 'regenerate', step: 3, total: 20 })).toBe('Regenerating the source 3/20');
   });
 });

@@ -75,7 +75,9 @@ async function buildTrajectory(input: SourceTrajectoryInput): Promise<SourceTraj
   const source = request.trajectory;
   if (source.kind === 'generated') {
     const history = multistepHistoryRecorder(model, source.generation.scheduler);
-    const latents = await generateTrajectory(model, { ...source.generation, previewEvery: 0 }, { ctx, onPrediction: history?.onPrediction });
+    // Reported as its own phase: the edit's denoising steps follow and would otherwise seem to start over.
+    const regenerating: JobContext = { ...ctx, progress: (event) => ctx.progress(event.phase === 'denoise' ? { ...event, phase: 'regenerate' } : event) };
+    const latents = await generateTrajectory(model, { ...source.generation, previewEvery: 0 }, { ctx: regenerating, onPrediction: history?.onPrediction });
     return generatedSource(source.generation, latents, history?.predictions);
   }
   ctx.progress({ phase: 'encode', step: 0, total: 1 });
