@@ -56,32 +56,28 @@ export function grayBounds(gray: GrayImage): Bounds | undefined {
   return Bounds.fromEdges(Math.min(left, right), top, Math.max(left, right) + 1, bottom + 1);
 }
 
-/** The bytes of `data` as whole 32-bit words: [start, end) byte range covered by `words`. */
-function alignedWords(data: Uint8Array): { words: Uint32Array; start: number; end: number } {
-  const start = Math.min(data.length, (4 - (data.byteOffset % 4)) % 4);
-  const count = Math.floor((data.length - start) / 4);
-  return { words: new Uint32Array(data.buffer, data.byteOffset + start, count), start, end: start + count * 4 };
+/** Mask bytes are compared with zeros a chunk at a time in native code (memcmp): a canvas mask can be 48 MB. */
+const ZERO_CHUNK = new Uint8Array(64 * 1024);
+
+function isZero(data: Uint8Array, start: number, end: number): boolean {
+  return Buffer.compare(data.subarray(start, end), ZERO_CHUNK.subarray(0, end - start)) === 0;
 }
 
 function firstNonZero(data: Uint8Array): number {
-  const { words, start, end } = alignedWords(data);
-  for (let i = 0; i < start; i++) if (data[i] !== 0) return i;
-  for (let w = 0; w < words.length; w++) {
-    if (words[w] === 0) continue;
-    for (let i = start + w * 4; ; i++) if (data[i] !== 0) return i;
+  for (let start = 0; start < data.length; start += ZERO_CHUNK.length) {
+    const end = Math.min(data.length, start + ZERO_CHUNK.length);
+    if (isZero(data, start, end)) continue;
+    for (let i = start; ; i++) if (data[i] !== 0) return i;
   }
-  for (let i = end; i < data.length; i++) if (data[i] !== 0) return i;
   return -1;
 }
 
 function lastNonZero(data: Uint8Array): number {
-  const { words, start, end } = alignedWords(data);
-  for (let i = data.length - 1; i >= end; i--) if (data[i] !== 0) return i;
-  for (let w = words.length - 1; w >= 0; w--) {
-    if (words[w] === 0) continue;
-    for (let i = start + w * 4 + 3; ; i--) if (data[i] !== 0) return i;
+  for (let end = data.length; end > 0; end -= ZERO_CHUNK.length) {
+    const start = Math.max(0, end - ZERO_CHUNK.length);
+    if (isZero(data, start, end)) continue;
+    for (let i = end - 1; ; i--) if (data[i] !== 0) return i;
   }
-  for (let i = start - 1; i >= 0; i--) if (data[i] !== 0) return i;
   return -1;
 }
 

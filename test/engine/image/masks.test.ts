@@ -134,4 +134,20 @@ describe('grayBounds on unaligned and large masks', () => {
       expect(grayBounds({ width, height, data })?.toString()).toBe(expected);
     }
   });
+
+  it.each([
+    ['the first byte', [0]],
+    ['the last byte of the first 64 KiB chunk', [65535]],
+    ['the first byte of the second chunk', [65536]],
+    ['the very last byte', [1000 * 300 - 1]],
+    ['both ends of a short last chunk', [5, 1000 * 300 - 2]],
+  ])('finds pixels at %s of a mask several chunks long', (_, positions) => {
+    const width = 1000;
+    const data = new Uint8Array(width * 300);
+    for (const p of positions) data[p] = 7;
+    const xs = positions.map((p) => p % width);
+    const ys = positions.map((p) => Math.floor(p / width));
+    const expected = `${Math.max(...xs) - Math.min(...xs) + 1}x${Math.max(...ys) - Math.min(...ys) + 1} at (${Math.min(...xs)}, ${Math.min(...ys)})`;
+    expect(grayBounds({ width, height: 300, data })?.toString()).toBe(expected);
+  });
 });
