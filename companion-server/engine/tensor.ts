@@ -51,3 +51,16 @@ export function splitBatch(t: Tensor, count: number): Tensor[] {
   const dims = [batch / count, ...itemDims];
   return Array.from({ length: count }, (_, i) => ({ data: t.data.slice(i * size, (i + 1) * size), dims }));
 }
+
+/** Repeats each row `times` times in place: rows [a, b] -> [a, a, b, b] for times = 2. */
+export function repeatEachRow(t: Tensor, times: number): Tensor {
+  if (times === 1) return t;
+  const [batch, ...item] = t.dims;
+  const size = t.data.length / batch;
+  const data = new Float32Array(t.data.length * times);
+  for (let b = 0; b < batch; b++) {
+    const row = t.data.subarray(b * size, (b + 1) * size);
+    for (let r = 0; r < times; r++) data.set(row, (b * times + r) * size);
+  }
+  return { data, dims: [batch * times, ...item] };
+}

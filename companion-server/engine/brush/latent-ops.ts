@@ -48,19 +48,6 @@ export function keepSourceOutside(latents: Tensor, source: Tensor, mask: MaskPla
   return { data: out, dims: [...latents.dims] };
 }
 
-/** Repeats each row `times` times in place: rows [a, b] -> [a, a, b, b] for times = 2. */
-export function repeatEachRow(t: Tensor, times: number): Tensor {
-  if (times === 1) return t;
-  const [batch, ...item] = t.dims;
-  const size = t.data.length / batch;
-  const data = new Float32Array(t.data.length * times);
-  for (let b = 0; b < batch; b++) {
-    const row = t.data.subarray(b * size, (b + 1) * size);
-    for (let r = 0; r < times; r++) data.set(row, (b * times + r) * size);
-  }
-  return { data, dims: [batch * times, ...item] };
-}
-
 /**
  * Rows come in groups of P (one per prompt); returns one row per group: sum_p w_p * row_p, with per-pixel
  * weights that sum to 1 (algorithm.md: eps = sum_k m_k eps(prompt_k) + (1 - sum m_k) eps(base)).

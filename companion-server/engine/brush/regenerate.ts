@@ -25,8 +25,8 @@ import { denoise } from '../pipeline/denoise';
 import { gaussianNoise } from '../random';
 import { sampleScale, type Scheduler } from '../schedulers/scheduler';
 import type { Tensor } from '../tensor';
-import { concatBatch } from '../tensor';
-import { combinePromptRows, injectNoise, keepSourceOutside, repeatEachRow } from './latent-ops';
+import { concatBatch, repeatEachRow } from '../tensor';
+import { combinePromptRows, injectNoise, keepSourceOutside } from './latent-ops';
 import type { SourceTrajectory } from './trajectory-cache';
 
 /** One mask of the edit, already at latent resolution. */

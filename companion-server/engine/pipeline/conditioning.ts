@@ -1,7 +1,7 @@
 /** Text conditioning: prompts -> CLIP hidden states, one encoder call for all of them. */
 import type { StableDiffusionModel } from '../model/components';
 import type { Tensor } from '../tensor';
-import { concatBatch, splitBatch } from '../tensor';
+import { splitBatch } from '../tensor';
 
 /** Hidden states [prompts.length, maxLength, hidden] for the prompts, in order. Duplicates are encoded once. */
 export async function encodePrompts(model: StableDiffusionModel, prompts: readonly string[]): Promise<Tensor[]> {
@@ -24,9 +24,4 @@ export async function encodeConditioning(
 ): Promise<PromptConditioning> {
   const [uncond, cond] = await encodePrompts(model, [negativePrompt, prompt]);
   return { uncond, cond };
-}
-
-/** Repeats each [1, ...] row `times` times along the batch axis. */
-export function repeatRows(row: Tensor, times: number): Tensor {
-  return concatBatch(Array.from({ length: times }, () => row));
 }

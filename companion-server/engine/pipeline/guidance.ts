@@ -4,8 +4,7 @@
  */
 import type { Unet } from '../model/components';
 import type { Tensor } from '../tensor';
-import { concatBatch, splitBatch } from '../tensor';
-import { repeatRows } from './conditioning';
+import { concatBatch, repeatEachRow, splitBatch } from '../tensor';
 
 /** Per-row conditioning for a batch of B latents: each tensor is [B, seq, hidden] or [1, seq, hidden] (shared). */
 export interface BatchConditioning {
@@ -38,6 +37,6 @@ export function guidedPredictor(unet: Unet, conditioning: BatchConditioning, gui
 
 function broadcastRows(rows: Tensor, batch: number): Tensor {
   if (rows.dims[0] === batch) return rows;
-  if (rows.dims[0] === 1) return repeatRows(rows, batch);
+  if (rows.dims[0] === 1) return repeatEachRow(rows, batch);
   throw new Error(`Conditioning has ${rows.dims[0]} rows for a batch of ${batch} latents.`);
 }

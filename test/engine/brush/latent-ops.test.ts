@@ -1,4 +1,5 @@
-import { combinePromptRows, injectNoise, keepSourceOutside, repeatEachRow } from '../../../companion-server/engine/brush/latent-ops';
+import { combinePromptRows, injectNoise, keepSourceOutside } from '../../../companion-server/engine/brush/latent-ops';
+import { repeatEachRow } from '../../../companion-server/engine/tensor';
 import type { MaskPlane } from '../../../companion-server/engine/image';
 import type { Tensor } from '../../../companion-server/engine/tensor';
 
