@@ -28,9 +28,14 @@ export function tensorToImages(t: Tensor): RgbaImage[] {
     const data = new Uint8Array(plane * 4);
     const base = b * 3 * plane;
     for (let p = 0; p < plane; p++) {
-      for (let c = 0; c < 3; c++) data[p * 4 + c] = Math.round(Math.min(1, Math.max(0, (t.data[base + c * plane + p] + 1) / 2)) * 255);
+      for (let c = 0; c < 3; c++) data[p * 4 + c] = signedUnitToByte(t.data[base + c * plane + p]);
       data[p * 4 + 3] = 255;
     }
     return { width, height, data };
   });
+}
+
+/** A value of the VAE's [-1, 1] range as an 8-bit channel (clamped). */
+export function signedUnitToByte(value: number): number {
+  return Math.round(Math.min(1, Math.max(0, (value + 1) / 2)) * 255);
 }

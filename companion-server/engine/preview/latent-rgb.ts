@@ -4,6 +4,7 @@
  * multiply-adds a cell: small enough to stream every k steps.
  */
 import type { RgbaImage } from '../jobs';
+import { signedUnitToByte } from '../pipeline/image-tensor';
 import type { Tensor } from '../tensor';
 
 /** The coefficients as stored in the model folder (latent_rgb.json). Output range: the VAE's [-1, 1]. */
@@ -30,7 +31,7 @@ export function latentPreview(latents: Tensor, coefficients: LatentRgbCoefficien
     for (let c = 0; c < 3; c++) {
       let value = coefficients.bias[c];
       for (let k = 0; k < channels; k++) value += coefficients.weights[c][k] * latents.data[base + k * plane + p];
-      data[p * 4 + c] = Math.round(Math.min(1, Math.max(0, (value + 1) / 2)) * 255);
+      data[p * 4 + c] = signedUnitToByte(value);
     }
     data[p * 4 + 3] = 255;
   }
